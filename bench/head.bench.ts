@@ -338,6 +338,16 @@ async function runMode(wal: boolean): Promise<void> {
         ext_not_head: per(mem.arrayBuffers - headExternal),
         rss_rest: per(mem.rss - mem.heapTotal - mem.arrayBuffers),
       },
+      // Utilisation of the head's own allocators, per series.
+      head_detail_bytes_per_series: {
+        open_chunk_pages: per(hs.openChunkCapacityBytes),
+        open_chunk_blocks_in_use: per(hs.openChunkBlockBytes),
+        open_chunk_data: per(hs.openChunkDataBytes),
+        closed_chunk_slabs: per(hs.arenaBytes),
+        closed_chunk_data: per(hs.closedChunkDataBytes),
+        state_rows_allocated: per(hs.stateRowBytes),
+        state_rows_used: per((hs.stateRowBytes * hs.stateRowsUsed) / hs.stateRows),
+      },
       head_js_objects_per_series: Number((hs.jsObjects / series).toFixed(2)),
       target_samples_per_sec: 1_500_000,
       target_rss_bytes_per_series: 3600,

@@ -43,7 +43,8 @@ test('open-chunk pool: blocks never overlap, freed blocks are reused, empty page
   for (const b of live.values()) pool.free(b.page, b.off, b.size);
   assert.equal(pool.blocks, 0);
   // At most one page per class is kept once everything is free.
-  assert.ok(pool.bytes <= 19 * OPEN_CHUNK_PAGE_SIZE, `${pool.bytes} bytes held`);
+  // At most one page per class, plus a few spare ones, is kept once everything is free.
+  assert.ok(pool.bytes <= (19 + 4) * OPEN_CHUNK_PAGE_SIZE, `${pool.bytes} bytes held`);
 });
 
 test('open-chunk block sizes: every size up to the largest block fits', () => {

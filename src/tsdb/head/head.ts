@@ -87,6 +87,14 @@ export interface HeadMemoryStats {
   arenaBytes: number;
   /** Pages of open chunks (capacity). */
   openChunkCapacityBytes: number;
+  /** Of those: bytes of the blocks in use, and of the open chunks' data in them. */
+  openChunkBlockBytes: number;
+  openChunkDataBytes: number;
+  /** Encoded bytes of the completed chunks (the arena also holds a 32-byte header per chunk). */
+  closedChunkDataBytes: number;
+  /** Rows allocated and rows in use in the series table. */
+  stateRows: number;
+  stateRowsUsed: number;
   /** Other typed arrays of the head (reference → slot pages). */
   otherTypedArrayBytes: number;
   /** Encoded bytes of all chunks. */
@@ -532,6 +540,11 @@ export class Head implements Appendable, Queryable, AppendContext {
       stateRowBytes: this.series.state.byteLength,
       arenaBytes: this.arena.bytes,
       openChunkCapacityBytes: this.openChunks.bytes,
+      openChunkBlockBytes: this.openChunks.blockBytes,
+      openChunkDataBytes: openBytes,
+      closedChunkDataBytes: this.arena.chunkBytes,
+      stateRows: this.series.state.length / ROW,
+      stateRowsUsed: this.series.slotCount(),
       otherTypedArrayBytes: this.series.pageBytes(),
       chunkBytes: this.arena.chunkBytes + openBytes,
       chunks: this.arena.chunks + open,

@@ -36,19 +36,82 @@ export function openChunkBlockSize(n: number): number {
   return CLASS_SIZES[CLASS_BY_16[(n + 15) >> 4]!]!;
 }
 
-/** Slab allocator of open-chunk blocks. Owned by the event loop. */
+/** A binary min-heap of small non-negative integers (page indices). */
+class MinHeap {
+  #a = new Int32Array(16);
+  size = 0;
+
+  push(x: number): void {
+    if (this.size === this.#a.length) {
+      const g = new Int32Array(this.#a.length * 2);
+      g.set(this.#a);
+      this.#a = g;
+    }
+    const a = this.#a;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= x) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = x;
+  }
+
+  /** The smallest element (the heap is not empty). */
+  peek(): number {
+    return this.#a[0]!;
+  }
+
+  pop(): number {
+    const a = this.#a;
+    const top = a[0]!;
+    const x = a[--this.size]!;
+    const n = this.size;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && a[c + 1]! < a[c]!) c++;
+      if (a[c]! >= x) break;
+      a[i] = a[c]!;
+      i = c;
+    }
+    if (n > 0) a[i] = x;
+    return top;
+  }
+}
+
+/**
+ * Slab allocator of open-chunk blocks. Owned by the event loop. Blocks come from the lowest-
+ * numbered page of their class that has room (first fit), so that allocations pack into few
+ * pages and the others drain and are dropped: open chunks move between classes as they grow,
+ * and a last-in-first-out choice left many pages holding a few blocks each.
+ */
 export class OpenChunkPool {
-  /** Pages by index (undefined once dropped; indices are reused). */
+  /** Pages by index (undefined once dropped; indices are reused, lowest first). */
   readonly pages: (Uint8Array | undefined)[] = [];
+  readonly #pageSize: number;
   /** Per page: class index, live blocks, head of the free list (-1: empty), bump offset. */
   #pageClass = new Int32Array(64);
   #pageLive = new Int32Array(64);
   #pageFree = new Int32Array(64);
   #pageBump = new Int32Array(64);
-  readonly #freePageIdx: number[] = [];
-  /** Per class: pages that have a free block (a stack). */
-  readonly #roomy: number[][] = CLASS_SIZES.map(() => []);
-  /** Per page: whether it is in its class' `#roomy` list. */
+  readonly #freePageIdx = new MinHeap();
+  /**
+   * Dropped pages kept for reuse (up to an eighth of the pages in use): chunks move between
+   * classes in waves (series cut at about the same time), and allocating and dropping 64 KiB
+   * buffers at that rate makes V8 start major GCs for external memory pressure.
+   */
+  readonly #spare: Uint8Array[] = [];
+  /**
+   * Per class: pages that have a free block. May hold stale entries (pages since filled up or
+   * dropped: `#inRoomy` says which are current), skipped when they come up.
+   */
+  readonly #roomy: MinHeap[] = CLASS_SIZES.map(() => new MinHeap());
+  /** Per class: pages currently marked roomy. */
+  readonly #roomyCount = new Int32Array(CLASS_SIZES.length);
+  /** Per page: whether it has a free block (and so a current entry in its class' heap). */
   #inRoomy = new Uint8Array(64);
   #held = 0;
   #blocks = 0;
@@ -57,24 +120,39 @@ export class OpenChunkPool {
   lastPage = 0;
   lastOff = 0;
 
+  /** A pool of `pageSize`-byte pages (a multiple of 16 of at least the largest block; tests use small ones). */
+  constructor(pageSize = OPEN_CHUNK_PAGE_SIZE) {
+    this.#pageSize = pageSize;
+  }
+
   /** Allocates a block of exactly `size` bytes (a value of `openChunkBlockSize`); read its place from `lastPage`/`lastOff`. */
   alloc(size: number): void {
     const cls = CLASS_BY_16[size >> 4]!;
     const roomy = this.#roomy[cls]!;
-    const page = roomy.length > 0 ? roomy[roomy.length - 1]! : this.#newPage(cls);
-    const pages = this.pages;
+    let page = -1;
+    while (roomy.size > 0) {
+      const p = roomy.peek();
+      if (this.#inRoomy[p] === 1 && this.#pageClass[p] === cls) {
+        page = p;
+        break;
+      }
+      roomy.pop();
+    }
+    if (page < 0) page = this.#newPage(cls);
     let off = this.#pageFree[page]!;
     if (off >= 0) {
-      const b = pages[page]!;
+      const b = this.pages[page]!;
       this.#pageFree[page] = b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24);
     } else {
       off = this.#pageBump[page]!;
       this.#pageBump[page] = off + size;
     }
     this.#pageLive[page]!++;
-    if (this.#pageFree[page]! < 0 && this.#pageBump[page]! + size > OPEN_CHUNK_PAGE_SIZE) {
+    if (this.#pageFree[page]! < 0 && this.#pageBump[page]! + size > this.#pageSize) {
+      // Full: it is the heap's top.
       roomy.pop();
       this.#inRoomy[page] = 0;
+      this.#roomyCount[cls]!--;
     }
     this.#blocks++;
     this.#blockBytes += size;
@@ -94,41 +172,48 @@ export class OpenChunkPool {
     this.#blocks--;
     this.#blockBytes -= size;
     const cls = this.#pageClass[page]!;
-    const roomy = this.#roomy[cls]!;
-    if (--this.#pageLive[page]! === 0 && (roomy.length > 1 || this.#inRoomy[page] === 0)) {
-      this.#dropPage(page, roomy);
+    if (--this.#pageLive[page]! === 0 && (this.#roomyCount[cls]! > 1 || this.#inRoomy[page] === 0)) {
+      this.#dropPage(page, cls);
       return;
     }
     if (this.#inRoomy[page] === 0) {
-      roomy.push(page);
+      this.#roomy[cls]!.push(page);
       this.#inRoomy[page] = 1;
+      this.#roomyCount[cls]!++;
     }
   }
 
   #newPage(cls: number): number {
-    const idx = this.#freePageIdx.pop() ?? this.pages.length;
+    const idx = this.#freePageIdx.size > 0 ? this.#freePageIdx.pop() : this.pages.length;
     if (idx >= this.#pageClass.length) this.#growMeta(idx + 1);
-    this.pages[idx] = new Uint8Array(OPEN_CHUNK_PAGE_SIZE);
+    let buf = this.#spare.pop();
+    if (buf === undefined) {
+      buf = new Uint8Array(this.#pageSize);
+      this.#held += this.#pageSize;
+    }
+    this.pages[idx] = buf;
     this.#pageClass[idx] = cls;
     this.#pageLive[idx] = 0;
     this.#pageFree[idx] = -1;
     this.#pageBump[idx] = 0;
     this.#roomy[cls]!.push(idx);
     this.#inRoomy[idx] = 1;
-    this.#held += OPEN_CHUNK_PAGE_SIZE;
+    this.#roomyCount[cls]!++;
     return idx;
   }
 
-  #dropPage(page: number, roomy: number[]): void {
+  #dropPage(page: number, cls: number): void {
     if (this.#inRoomy[page] === 1) {
-      const i = roomy.lastIndexOf(page);
-      roomy[i] = roomy[roomy.length - 1]!;
-      roomy.pop();
+      // Its heap entry goes stale and is skipped when it comes up.
       this.#inRoomy[page] = 0;
+      this.#roomyCount[cls]!--;
     }
+    this.#pageClass[page] = -1;
+    const buf = this.pages[page]!;
     this.pages[page] = undefined;
     this.#freePageIdx.push(page);
-    this.#held -= OPEN_CHUNK_PAGE_SIZE;
+    if (this.#spare.length < 4 || this.#spare.length * 9 < this.#held / this.#pageSize) this.#spare.push(buf);
+    else this.#held -= this.#pageSize;
   }
 
   #growMeta(n: number): void {
@@ -145,7 +230,7 @@ export class OpenChunkPool {
     this.#inRoomy = grow(this.#inRoomy, (k) => new Uint8Array(k));
   }
 
-  /** Bytes of page memory held. */
+  /** Bytes of page memory held (pages in use and spare ones). */
   get bytes(): number {
     return this.#held;
   }

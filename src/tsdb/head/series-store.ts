@@ -198,6 +198,11 @@ export class SeriesStore {
     }
   }
 
+  /** Rows in use or free for reuse (the highest slot + 1). */
+  slotCount(): number {
+    return this.#bySlot.length;
+  }
+
   /** Bytes of the reference → slot pages (for memory accounting). */
   pageBytes(): number {
     let n = 0;
