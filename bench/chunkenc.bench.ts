@@ -18,6 +18,7 @@ import { ValueType, type SampleIterator } from '../src/storage/index.js';
 import { XorChunk, XorIterator, floatFromBits } from '../src/tsdb/chunkenc/index.js';
 import { Block, BlockWriter, type BlockChunk } from '../src/tsdb/block/index.js';
 import { findBinary } from '../test/support/peers.js';
+import { rng } from '../test/support/rng.js';
 
 const SAMPLES = 120;
 const STEP_MS = 15_000;
@@ -29,18 +30,6 @@ interface DataSet {
   /** `series * SAMPLES` timestamps and values, series-major. */
   t: Float64Array;
   v: Float64Array;
-}
-
-/** mulberry32: small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function synthetic(kind: 'counter' | 'gauge' | 'cpu' | 'mixed', series: number, jitterMs: number): DataSet {

@@ -14,21 +14,11 @@ import { ValueType } from '../../src/storage/index.js';
 import { DB } from '../../src/tsdb/db/index.js';
 import { createLogger, createRegistry } from '../../src/util/index.js';
 import { segmentPath } from '../../src/tsdb/wlog/index.js';
+import { rng } from '../support/rng.js';
 
 const SERIES = 20;
 const COMMITS = 300;
 const RUNS_PER_KIND = 12;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const lbl = (i: number): Labels => Labels.fromStrings('__name__', 'wal_damage', 'i', String(i));
 

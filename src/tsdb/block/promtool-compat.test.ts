@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Labels, newMatcher, quoteString } from '../../model/labels/index.js';
 import { ValueType } from '../../storage/index.js';
 import { findBinary, skipWithoutBinary } from '../../../test/support/peers.js';
+import { rng } from '../../../test/support/rng.js';
 import { floatFromBits, STALE_NAN, XorChunk, XorIterator } from '../chunkenc/index.js';
 import { BlockWriter, type BlockChunk } from './block-writer.js';
 import { Block } from './block.js';
@@ -51,17 +52,6 @@ function parseDump(out: string): Map<string, [number, number][]> {
     m.set(lbls, rows);
   }
   return m;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const VALUES = ['a', 'b c', 'é', 'x"y\\z', '\u{1F600}', '\uE000', '\uFFFD', 'tab\there', '0', 'zz'];
