@@ -17,28 +17,11 @@ import { createInterface } from 'node:readline';
 import { Labels, newMatcher } from '../../src/model/labels/index.js';
 import { ValueType, WriteFailedError } from '../../src/storage/index.js';
 import { DB } from '../../src/tsdb/db/index.js';
-import { openSegmentFile, type SegmentFileOpener } from '../../src/tsdb/wlog/index.js';
 import { createRegistry } from '../../src/util/index.js';
 import { findBinary } from '../support/peers.js';
+import { switchableDisk } from '../support/switchable-disk.js';
 
 const lbl = (i: number): Labels => Labels.fromStrings('__name__', 'disk_full', 'i', String(i));
-
-/** Segment files whose writes fail with ENOSPC (after a short partial write) while `disk.full`. */
-function switchableDisk(disk: { full: boolean }): SegmentFileOpener {
-  return async (path) => {
-    const f = await openSegmentFile(path);
-    return {
-      ...f,
-      write: async (buf, off, len, pos) => {
-        if (disk.full) {
-          if (len > 1) await f.write(buf, off, len >> 1, pos);
-          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-        }
-        return f.write(buf, off, len, pos);
-      },
-    };
-  };
-}
 
 /** Commit k → sample count, checking values (commit k: t = k * step, value k + i/4096). */
 function perCommit(db: DB, name: string, step: number): Map<number, number> {

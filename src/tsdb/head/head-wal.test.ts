@@ -8,7 +8,8 @@ import { Labels, newMatcher } from '../../model/labels/index.js';
 import { ValueType, WriteFailedError } from '../../storage/index.js';
 import { createRegistry } from '../../util/index.js';
 import { STALE_NAN } from '../chunkenc/index.js';
-import { listSegments, openSegmentFile, lastCheckpoint, SegmentReader, type SegmentFileOpener } from '../wlog/index.js';
+import { listSegments, lastCheckpoint, SegmentReader } from '../wlog/index.js';
+import { switchableDisk } from '../../../test/support/switchable-disk.js';
 import { Head, type HeadOptions } from './index.js';
 
 const F = new Float64Array(1);
@@ -149,24 +150,6 @@ test('torn or corrupt WAL: open repairs, logs, counts, and keeps every commit be
     { numRuns: 25 },
   );
 });
-
-/** Segment files whose writes fail with ENOSPC while `disk.full`. */
-function switchableDisk(disk: { full: boolean }): SegmentFileOpener {
-  return async (path) => {
-    const f = await openSegmentFile(path);
-    return {
-      ...f,
-      write: async (buf, off, len, pos) => {
-        if (disk.full) {
-          // A short write first, as a real file system does when it runs out mid-write.
-          if (len > 1) await f.write(buf, off, len >> 1, pos);
-          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-        }
-        return f.write(buf, off, len, pos);
-      },
-    };
-  };
-}
 
 test('disk full: commits fail with WriteFailedError, the head is unchanged, nothing acknowledged is lost afterwards', async (t) => {
   const dir = join(tmpDir(t), 'wal');
