@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getScrapeConfigs, loadConfig } from '../../config/index.js';
@@ -13,6 +12,7 @@ import type { KubernetesSDConfig } from './connection.js';
 import { FakeKubeAPI } from './fake-api-server.js';
 import { KubernetesDiscoverer } from './kubernetes.js';
 import type { Pod } from './types.js';
+import { testCerts } from '../../../test/support/test-certs.js';
 
 const K = '__meta_kubernetes_';
 
@@ -36,22 +36,6 @@ function withAPI(opts: ConstructorParameters<typeof FakeKubeAPI>[0], fn: (api: F
 
 function discover(cfg: KubernetesSDConfig, fn: (c: GroupCollector, metrics: SDMetrics) => Promise<void>, inCluster?: ConstructorParameters<typeof KubernetesDiscoverer>[2]): Promise<void> {
   return runDiscoverer((metrics) => new KubernetesDiscoverer(cfg, { logger: recordingLogger().logger, metrics, name: 'kubernetes/0' }, inCluster), fn);
-}
-
-/** A throwaway CA and a server certificate for 127.0.0.1, made with openssl in `dir`; undefined without openssl. */
-function testCerts(dir: string): { ca: string; caFile: string; cert: string; key: string } | undefined {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  try {
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-    run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Ignis test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
-    run('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n');
-    run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf');
-  } catch {
-    return undefined;
-  }
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  return { ca: read('ca.crt'), caFile: join(dir, 'ca.crt'), cert: read('server.crt'), key: read('server.key') };
 }
 
 

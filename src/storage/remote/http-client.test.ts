@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,22 +12,9 @@ import { createRemoteHTTPClient } from './http-client.js';
 import { RecoverableError, RemoteWriteError, createWriteClient, retryAfterMs } from './write-client.js';
 import { RemoteWriteStorage } from './write-storage.js';
 import { SyntheticSource, testWriteSettings } from './testing.js';
+import { testCerts } from '../../../test/support/test-certs.js';
 
 const secret = (s: string) => ({ reveal: () => s });
-
-function certs(dir: string): { caFile: string; cert: string; key: string } | undefined {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  try {
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-    run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Ignis test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
-    run('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n');
-    run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf');
-  } catch {
-    return undefined;
-  }
-  return { caFile: join(dir, 'ca.crt'), cert: readFileSync(join(dir, 'server.crt'), 'utf8'), key: readFileSync(join(dir, 'server.key'), 'utf8') };
-}
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -74,7 +60,7 @@ test('auth and headers: basic_auth (password file), bearer credentials re-read p
 test('TLS: tls_config.ca_file verifies the server; an unknown CA is a recoverable failure', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ignis-rw-tls-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const c = certs(dir);
+  const c = testCerts(dir);
   if (!c) return t.skip('openssl not available');
   const server = createHttpsServer({ cert: c.cert, key: c.key }, (req, res) => {
     req.resume();
