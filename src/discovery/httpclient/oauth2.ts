@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { request, type Dispatcher } from 'undici';
 import type { OAuth2 } from '../../config/index.js';
-import { buildDispatcher, tlsOptions } from './dispatcher.js';
+import { buildDispatcher, tlsConnectionOptions } from '../../util/index.js';
 
 const EXPIRY_MARGIN_MS = 10_000;
 
@@ -18,7 +18,7 @@ export class OAuth2TokenSource {
 
   constructor(cfg: OAuth2) {
     this.#cfg = cfg;
-    this.#dispatcher = buildDispatcher(tlsOptions(cfg.tls_config), cfg, true);
+    this.#dispatcher = buildDispatcher(tlsConnectionOptions(cfg.tls_config), cfg, { followRedirects: true });
   }
 
   /** The `Authorization` header value (`Bearer <token>`), fetching a new token when needed. */

@@ -1,0 +1,11 @@
+/** HTTP clients built from the config-shaped settings of an HTTP client configuration. */
+export { tlsConnectionOptions, type TLSSettings, type RevealableSecret } from './tls.js';
+export { buildDispatcher, type ProxySettings, type DispatcherOptions } from './dispatcher.js';
+export {
+  createConfiguredHTTPClient,
+  type ConfiguredHTTPClient,
+  type ConfiguredClientOptions,
+  type HTTPClientSettings,
+  type HTTPRequestOptions,
+  type HeaderValuesSettings,
+} from './client.js';
