@@ -8,6 +8,7 @@ export {
   type Appender,
   type Appendable,
   type SelectHints,
+  type SelectRequest,
   type SampleIterator,
   type Series,
   type SeriesSet,

@@ -115,8 +115,23 @@ export interface SeriesSet {
   warnings(): readonly string[];
 }
 
+/** One select a caller is about to make, announced to `Querier.prefetch`. */
+export interface SelectRequest {
+  readonly matchers: readonly LabelMatcher[];
+  readonly hints?: SelectHints | undefined;
+}
+
 /** Read access to a time range `[mint, maxt]` (ms, inclusive) of a storage. Close it when done. */
 export interface Querier {
+  /**
+   * Present on queriers with sources that cannot answer synchronously (remote read): loads the
+   * data of `selects` before they are made. Callers that find it await it once, before their
+   * first `select` (the engine with every selector of the query, the series and label APIs with
+   * their `match[]` sets); a select that was not announced may then lack that source's data
+   * (it says so in its warnings). Rejects only when `signal` aborts; a source that fails to
+   * load becomes a warning of the selects concerned.
+   */
+  prefetch?(selects: readonly SelectRequest[], signal?: AbortSignal): Promise<void>;
   /**
    * Series matching all `matchers`, with samples restricted to the querier's range. At least one
    * matcher must select something (the engine rejects selectors that match everything).

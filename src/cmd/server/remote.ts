@@ -1,15 +1,25 @@
 /**
  * Remote storage wiring: the remote write sender (`remote_write`, one queue per entry tailing the
- * WAL, acknowledged positions under `<data>/remote-write`), and the HTTP endpoints of the receiver
- * (`POST /api/v1/write`, only with `--web.enable-remote-write-receiver`) and of remote read
- * (`POST /api/v1/read`).
+ * WAL, acknowledged positions under `<data>/remote-write`), the remote read client (`remote_read`
+ * endpoints merged with the TSDB for queries, series and label lookups), and the HTTP endpoints
+ * of the receiver (`POST /api/v1/write`, only with `--web.enable-remote-write-receiver`) and of
+ * remote read (`POST /api/v1/read`, over local data only, as upstream).
  */
 import { join } from 'node:path';
 import type { Config } from '../../config/index.js';
 import type { Labels } from '../../model/labels/index.js';
-import type { Appendable, Queryable } from '../../storage/index.js';
-import { createReadHandler, createWriteHandler, nodeListener, RemoteWriteStorage, unsupportedAuth, type RemoteWriteSettings } from '../../storage/remote/index.js';
-import { encodeXorChunk, FilePositionStore, WalSampleSource } from '../../tsdb/remote-source/index.js';
+import type { Appendable, Queryable, Storage } from '../../storage/index.js';
+import {
+  createReadHandler,
+  createWriteHandler,
+  FanoutQueryable,
+  nodeListener,
+  RemoteReadStorage,
+  RemoteWriteStorage,
+  unsupportedAuth,
+  type RemoteWriteSettings,
+} from '../../storage/remote/index.js';
+import { decodeXorChunk, encodeXorChunk, FilePositionStore, WalSampleSource } from '../../tsdb/remote-source/index.js';
 import type { Logger, Registry } from '../../util/index.js';
 import type { Handler } from '../../web/index.js';
 import { externalLabels } from './adapters.js';
@@ -55,6 +65,36 @@ export class RemoteWriter {
   /** Stops every queue, flushing each for up to `--storage.remote.flush-deadline`. */
   stop(): Promise<void> {
     return this.#rws.stop();
+  }
+}
+
+/**
+ * The `remote_read` endpoints of the server and `queryable`, the TSDB merged with them (what
+ * queries, `/api/v1/series` and the label endpoints read; federation and the remote read
+ * handler read the TSDB alone, as upstream).
+ */
+export class RemoteReader {
+  readonly #rrs: RemoteReadStorage;
+  readonly queryable: Queryable;
+
+  constructor(local: Storage, registry: Registry, logger: Logger) {
+    this.#rrs = new RemoteReadStorage({ registry, logger, localStartTime: () => local.startTime(), chunkDecoder: decodeXorChunk });
+    this.queryable = new FanoutQueryable(local, () => this.#rrs.queryables());
+  }
+
+  /** Throws the reason when the `remote_read` entries cannot be used (duplicates, unsupported auth). */
+  prepare(cfg: Config): void {
+    RemoteReadStorage.check(cfg.remote_read);
+  }
+
+  /** Replaces the endpoints with those of `cfg`. */
+  apply(cfg: Config): Promise<void> {
+    return this.#rrs.applyConfig({ remoteRead: cfg.remote_read, externalLabels: externalLabels(cfg) });
+  }
+
+  /** Closes every endpoint's client. */
+  stop(): Promise<void> {
+    return this.#rrs.close();
   }
 }
 

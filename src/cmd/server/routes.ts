@@ -45,7 +45,10 @@ export interface RouteDeps {
   readonly prefix: string;
   readonly logger: Logger;
   readonly registry: Registry;
+  /** What queries, series and label lookups read: the TSDB merged with the `remote_read` endpoints. */
   readonly queryable: Queryable;
+  /** The TSDB alone, for federation (as upstream). */
+  readonly localQueryable: Queryable;
   readonly engine: Engine;
   readonly targets: TargetRetriever;
   readonly tsdb: TSDBAdmin;
@@ -98,7 +101,7 @@ export function buildRouter(d: RouteDeps): PrefixedRouter {
   });
   router.handle('POST', '/api/v1/write', d.remoteWrite);
   router.handle('POST', '/api/v1/read', d.remoteRead);
-  registerFederate(router, { queryable: d.queryable, lookbackDeltaMs: d.lookbackDeltaMs, externalLabels: d.externalLabels, ready: d.ready, logger: d.logger });
+  registerFederate(router, { queryable: d.localQueryable, lookbackDeltaMs: d.lookbackDeltaMs, externalLabels: d.externalLabels, ready: d.ready, logger: d.logger });
   router.registerRaw((r) => registerUI(r, { prefix: d.prefix, logger: d.logger }));
   return router;
 }

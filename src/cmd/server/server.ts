@@ -17,7 +17,7 @@ import type { ServerOptions } from './flags.js';
 import { ConfigReloader } from './reload.js';
 import { buildRouter } from './routes.js';
 import { ServerMetrics } from './self-metrics.js';
-import { RemoteWriter, remoteReadRoute, remoteWriteRoute } from './remote.js';
+import { RemoteReader, RemoteWriter, remoteReadRoute, remoteWriteRoute } from './remote.js';
 import { ServerStorage } from './storage.js';
 import { TargetSyncer } from './target-syncer.js';
 
@@ -45,6 +45,8 @@ export class Server {
   readonly reloader: ConfigReloader;
   /** The remote write sender (`remote_write`). */
   readonly remote: RemoteWriter;
+  /** The `remote_read` endpoints, merged with the TSDB for queries. */
+  readonly remoteRead: RemoteReader;
   readonly #syncer: TargetSyncer;
   readonly #onQuit: (() => void) | undefined;
   #web: WebServer | undefined;
@@ -68,12 +70,23 @@ export class Server {
     this.discovery = new DiscoveryManager({ logger: this.#logger, registry: this.registry, updateIntervalMs: this.#o.discoveryReloadIntervalMs });
     this.#syncer = new TargetSyncer(this.scrape, this.#logger);
     this.remote = new RemoteWriter(this.#o.tsdb.path, this.#o.remote, this.registry, this.#logger);
+    this.remoteRead = new RemoteReader(this.storage, this.registry, this.#logger);
     // Upstream's order: remote storage, then scrape before its discovery.
     this.reloader = new ConfigReloader({ file: this.#o.configFile, logger: this.#logger, metrics: this.metrics, ...(deps.loadConfig ? { load: deps.loadConfig } : {}) })
-      .add({ name: 'remote_storage', prepare: (cfg) => this.remote.prepare(cfg), apply: (cfg) => this.remote.apply(cfg) })
+      .add({ name: 'remote_storage', prepare: (cfg) => this.#prepareRemote(cfg), apply: (cfg) => this.#applyRemote(cfg) })
       .add({ name: 'scrape', prepare: checkScrapeClients, apply: (cfg) => this.scrape.applyConfig(cfg) })
       .add({ name: 'scrape_sd', apply: (cfg) => this.discovery.applyConfig(scrapeSDConfigs(cfg)) });
     this.#external = computeExternalURL(this.#o.externalURL, 0);
+  }
+
+  #prepareRemote(cfg: Config): void {
+    this.remote.prepare(cfg);
+    this.remoteRead.prepare(cfg);
+  }
+
+  async #applyRemote(cfg: Config): Promise<void> {
+    await this.remote.apply(cfg);
+    await this.remoteRead.apply(cfg);
   }
 
   /** True once the TSDB is open and the first configuration is applied (`/-/ready` answers 200). */
@@ -110,7 +123,8 @@ export class Server {
       prefix,
       logger: this.#logger,
       registry: this.registry,
-      queryable: this.storage,
+      queryable: this.remoteRead.queryable,
+      localQueryable: this.storage,
       engine: this.engine,
       targets: targetRetriever(this.scrape, { external: () => this.#external, listenPort: () => this.#listenPort }),
       tsdb: this.storage.admin,
@@ -173,6 +187,7 @@ export class Server {
     await this.discovery.stop();
     this.#logger.info('Stopping remote storage...');
     await this.remote.stop();
+    await this.remoteRead.stop();
     this.#logger.info('Stopping web server...');
     await this.#web?.stop();
     this.#logger.info('Closing TSDB...');

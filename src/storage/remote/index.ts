@@ -7,7 +7,7 @@
  * What the wiring (cmd/server) provides: a `SampleSource` per queue and a `PositionStore`
  * (`WalSampleSource` and `FilePositionStore` of `src/tsdb/remote-source`), the XOR chunk codec
  * for streamed remote read (`encodeXorChunk` / `decodeXorChunk`, same folder), and, for remote
- * read in queries, a call to `RemoteReadQuerier.prefetch` before evaluation.
+ * read in queries, a call to `Querier.prefetch` (when present) before the first select.
  */
 // The sender's seams and the sender.
 export type { SourcePosition, SourceSeries, SourceSamples, SampleConsumer, SampleSource, SourceStart, PositionStore } from './sample-source.js';
@@ -32,7 +32,7 @@ export { RemoteWriteStorage, type RemoteWriteStorageOptions, type RemoteWriteApp
 export { QueueManager, type QueueManagerOptions } from './queue-manager.js';
 export { createWriteClient, retryAfterMs, RemoteWriteError, RecoverableError, type WriteClient } from './write-client.js';
 export { createRemoteHTTPClient, remoteTLSOptions, REMOTE_USER_AGENT, type RemoteHTTPClient, type RemoteResponse, type PostOptions } from './http-client.js';
-export { RemoteStorageMetrics, type QueueMetrics } from './metrics.js';
+export { RemoteStorageMetrics, type QueueMetrics, type ReadClientMetrics } from './metrics.js';
 // The receiver and the read server, framework-free.
 export { createWriteHandler, PROTOBUF_CONTENT_TYPE, type WriteHandler, type WriteHandlerOptions } from './write-handler.js';
 export { createReadHandler, toMatchers, type ReadHandler, type ReadHandlerOptions, type ChunkEncoder } from './read-handler.js';
@@ -50,3 +50,5 @@ export {
   type SelectRequest,
   type RemoteReadQueryableOptions,
 } from './read-client.js';
+export { RemoteReadStorage, type RemoteReadStorageOptions, type RemoteReadApplied } from './read-storage.js';
+export { FanoutQueryable, FanoutQuerier } from './fanout.js';

@@ -12,6 +12,8 @@ type HistogramT = InstanceType<typeof Histogram<string>>;
 
 /** Prometheus' `DefBuckets` plus the long tail upstream adds for sends. */
 const SEND_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120, 300];
+/** `DefBuckets` plus 25 s and 60 s, upstream's buckets for remote read requests. */
+const READ_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60];
 const QUEUE_LABELS = ['remote_name', 'url'];
 
 /** The metrics of one queue: children of the shared metric families with its labels bound. */
@@ -35,6 +37,16 @@ export interface QueueMetrics {
   remove(): void;
 }
 
+/** The metrics of one `remote_read` client, labels bound. */
+export interface ReadClientMetrics {
+  /** `prometheus_remote_storage_remote_read_queries`: requests in flight. */
+  inFlight: { inc(n?: number): void; dec(n?: number): void };
+  /** Counts a request answered with HTTP `code` that took `seconds`. */
+  answered(code: number, seconds: number): void;
+  /** Removes this client's series (the entry was removed by a reload). */
+  remove(): void;
+}
+
 const cache = new WeakMap<Registry, RemoteStorageMetrics>();
 
 /** Every remote storage metric family, registered once on a registry. */
@@ -42,9 +54,13 @@ export class RemoteStorageMetrics {
   readonly samplesIn: CounterT;
   readonly highestTimestampIn: GaugeT;
   readonly #families: Record<string, CounterT | GaugeT | HistogramT>;
+  /** `prometheus_api_remote_read_queries`: requests the remote read handler is serving or queueing. */
   readonly readQueries: GaugeT;
   readonly readQueriesTotal: CounterT;
   readonly readQueryDuration: HistogramT;
+  readonly remoteReadQueries: GaugeT;
+  /** Clients per `remote_name`/`url` (a reload builds the new client before closing the old). */
+  readonly #readClients = new Map<string, { users: number; codes: Set<string> }>();
 
   /** The metrics of `registry`, created and registered on first use. */
   static forRegistry(registry: Registry): RemoteStorageMetrics {
@@ -80,10 +96,51 @@ export class RemoteStorageMetrics {
       desiredNumShards: gauge('shards_desired', 'The number of shards that the queues shard calculation wants to run based on the rate of samples in vs. samples out.'),
       maxSamplesPerSend: gauge('max_samples_per_send', 'The maximum number of samples to be sent, in a single request, to the remote storage. Note that, when sending of exemplars over remote write is enabled, exemplars count towards this limt.'),
     };
-    this.readQueries = new Gauge({ name: 'prometheus_remote_read_handler_queries', help: 'The current number of remote read queries being executed or waiting.', registers });
+    this.readQueries = new Gauge({ name: 'prometheus_api_remote_read_queries', help: 'The current number of remote read queries being executed or waiting.', registers });
     this.readQueriesTotal = new Counter({ name: ns + 'read_queries_total', help: 'The total number of remote read queries.', labelNames: [...QUEUE_LABELS, 'code'], registers });
-    this.readQueryDuration = new Histogram({ name: ns + 'read_request_duration_seconds', help: 'Histogram of the latency for remote read requests.', labelNames: QUEUE_LABELS, buckets: SEND_BUCKETS, registers });
+    this.readQueryDuration = new Histogram({ name: ns + 'read_request_duration_seconds', help: 'Histogram of the latency for remote read requests.', labelNames: QUEUE_LABELS, buckets: READ_BUCKETS, registers });
+    this.remoteReadQueries = gauge('remote_read_queries', 'The number of in-flight remote read queries.');
   }
+
+  /**
+   * The metrics of the `remote_read` client `remoteName` reading from `url` (redacted). As
+   * upstream, the in-flight gauge and the duration histogram exist from the start, while
+   * `read_queries_total` gets a series per HTTP status once one was answered; requests that got
+   * no answer (connection errors, timeouts) are counted nowhere but in the warning they cause.
+   */
+  readClient(remoteName: string, url: string): ReadClientMetrics {
+    const key = `${remoteName}\n${url}`;
+    let shared = this.#readClients.get(key);
+    if (!shared) {
+      this.readQueryDuration.zero({ remote_name: remoteName, url });
+      shared = { users: 0, codes: new Set<string>() };
+      this.#readClients.set(key, shared);
+    }
+    shared.users++;
+    const s = shared;
+    const inFlight = this.remoteReadQueries.labels(remoteName, url);
+    inFlight.inc(0);
+    const duration = this.readQueryDuration.labels(remoteName, url);
+    let removed = false;
+    return {
+      inFlight,
+      answered: (code, seconds) => {
+        duration.observe(seconds);
+        s.codes.add(String(code));
+        this.readQueriesTotal.labels(remoteName, url, String(code)).inc();
+      },
+      remove: () => {
+        if (removed) return;
+        removed = true;
+        if (--s.users > 0) return;
+        this.#readClients.delete(key);
+        this.remoteReadQueries.remove(remoteName, url);
+        this.readQueryDuration.remove(remoteName, url);
+        for (const c of s.codes) this.readQueriesTotal.remove(remoteName, url, c);
+      },
+    };
+  }
+
 
   /** The metrics of queue `remoteName` sending to `url` (redacted). */
   queue(remoteName: string, url: string): QueueMetrics {

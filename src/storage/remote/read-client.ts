@@ -21,10 +21,11 @@
  * failures as warnings of the query), so local data is still answered.
  */
 import { STATUS_CODES } from 'node:http';
-import { Labels, LabelsBuilder, METRIC_NAME, isValidLegacyLabelName, newMatcher, type Matcher } from '../../model/labels/index.js';
+import { Labels, LabelsBuilder, METRIC_NAME, compareStrings, isValidLegacyLabelName, newMatcher, type Matcher } from '../../model/labels/index.js';
 import { IgnisError, errorMessage } from '../../util/index.js';
-import { ValueType, type LabelMatcher, type Querier, type Queryable, type SampleIterator, type SelectHints, type Series, type SeriesSet } from '../interface.js';
+import { ValueType, type LabelMatcher, type Querier, type Queryable, type SampleIterator, type SelectHints, type SelectRequest, type Series, type SeriesSet } from '../interface.js';
 import type { RemoteHTTPClient } from './http-client.js';
+import type { ReadClientMetrics } from './metrics.js';
 import {
   FrameDecoder,
   MatcherType,
@@ -59,6 +60,8 @@ export interface ReadClientOptions {
   chunkDecoder?: ChunkDecoder | undefined;
   /** Largest streamed frame message (`chunked_read_limit`, default 50 MB). */
   chunkedReadLimit?: number | undefined;
+  /** The client's `prometheus_remote_storage_*` read metrics (`RemoteStorageMetrics.readClient`). */
+  metrics?: ReadClientMetrics | undefined;
 }
 
 /** A `ReadClient` over `http` posting to `url`. */
@@ -67,6 +70,9 @@ export function createReadClient(http: RemoteHTTPClient, url: string, opts: Read
   return {
     async read(query, signal) {
       const body = snappyEncode(encodeReadRequest({ queries: [query], acceptedResponseTypes: accepted }));
+      const m = opts.metrics;
+      m?.inFlight.inc();
+      const t0 = performance.now();
       let res;
       try {
         res = await http.post(body, {
@@ -81,7 +87,10 @@ export function createReadClient(http: RemoteHTTPClient, url: string, opts: Read
       } catch (err) {
         if (signal?.aborted) throw signal.reason ?? err;
         throw new RemoteReadError(`error sending request: Post "${url}": ${(err as Error).name === 'TimeoutError' ? 'context deadline exceeded' : errorMessage(err)}`, { cause: err });
+      } finally {
+        m?.inFlight.dec();
       }
+      m?.answered(res.status, (performance.now() - t0) / 1000);
       if (res.status < 200 || res.status >= 300) {
         throw new RemoteReadError(`remote server ${url} returned HTTP status ${res.status} ${STATUS_CODES[res.status] ?? ''}: ${res.body.toString('utf8').trim()}`);
       }
@@ -130,11 +139,8 @@ function fromFrames(body: Buffer, decode: ChunkDecoder, limit: number): QueryRes
   return { timeseries: out };
 }
 
-/** One select the query layer will make: what `prefetch` fetches. */
-export interface SelectRequest {
-  readonly matchers: readonly LabelMatcher[];
-  readonly hints?: SelectHints | undefined;
-}
+/** One select the query layer will make: what `prefetch` fetches (the storage seam's type). */
+export type { SelectRequest };
 
 /** Options of `RemoteReadQueryable`. */
 export interface RemoteReadQueryableOptions {
@@ -211,13 +217,30 @@ export class RemoteReadQuerier implements Querier {
     return new ArraySeriesSet(series, []);
   }
 
-  /** Upstream's remote querier does not implement label lookups; nothing is added to local results. */
-  labelNames(): string[] {
-    return [];
+  /**
+   * Names in the series prefetched for exactly `matchers` (the label APIs with `match[]`).
+   * Without matchers nothing can be asked of a remote read endpoint, so nothing is added to
+   * local results (upstream's remote querier answers label lookups with `not implemented`).
+   */
+  labelNames(_hints: SelectHints | undefined, ...matchers: LabelMatcher[]): string[] {
+    const names = new Set<string>();
+    for (const s of this.#prefetched(matchers)) s.labels.forEach((n) => names.add(n));
+    return [...names].sort(compareStrings);
   }
 
-  labelValues(): string[] {
-    return [];
+  /** Values of `name` in the series prefetched for exactly `matchers`; see `labelNames`. */
+  labelValues(name: string, _hints: SelectHints | undefined, ...matchers: LabelMatcher[]): string[] {
+    const values = new Set<string>();
+    for (const s of this.#prefetched(matchers)) {
+      const v = s.labels.get(name);
+      if (v !== '') values.add(v);
+    }
+    return [...values].sort(compareStrings);
+  }
+
+  #prefetched(matchers: readonly LabelMatcher[]): readonly Series[] {
+    if (this.#noop || matchers.length === 0 || !this.#required(matchers)) return [];
+    return this.#fetched.get(selectKey(matchers))?.series ?? [];
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import type { LabelMatcher, Querier, SelectHints } from '../../../storage/index.
 import type { APIOptions, ApiContext, ApiResult } from './options.js';
 import { MAX_TIME_MS, MIN_TIME_MS, ParamError, parseLimitParam, parseMatchersParam, parseTimeParam } from './params.js';
 import { TRUNCATED_WARNING, param, queryError } from './query.js';
+import { prefetchSets } from './series.js';
 import { badData } from './respond.js';
 
 /**
@@ -67,8 +68,11 @@ function metaParams(ctx: ApiContext): { start: number; end: number; limit: numbe
   return { start, end, limit, sets };
 }
 
-/** Runs `fn` on a querier for `[start, end]`, closing it, and answers the sorted string list. */
-function listAnswer(opts: APIOptions, p: ReturnType<typeof metaParams>, fn: (q: Querier, hints: SelectHints, set: LabelMatcher[]) => string[]): ApiResult {
+/**
+ * Runs `fn` on a querier for `[start, end]`, closing it, and answers the sorted string list.
+ * With `match[]`, remote read sources load the series of each set first (`prefetchSets`).
+ */
+async function listAnswer(opts: APIOptions, ctx: ApiContext, p: ReturnType<typeof metaParams>, fn: (q: Querier, hints: SelectHints, set: LabelMatcher[]) => string[]): Promise<ApiResult> {
   if (p.end < p.start) return { data: [] };
   const hints: SelectHints = { start: p.start, end: p.end, ...(p.limit > 0 ? { limit: p.limit } : {}) };
   let querier: Querier;
@@ -79,6 +83,7 @@ function listAnswer(opts: APIOptions, p: ReturnType<typeof metaParams>, fn: (q: 
   }
   let list: string[];
   try {
+    if (p.sets.length > 0) await prefetchSets(querier, p.sets, { ...hints, func: 'series' }, ctx.signal);
     list = union(p.sets, (set) => fn(querier, hints, set));
   } catch (e) {
     throw queryError(e as Error);
@@ -98,18 +103,18 @@ export function labelHandlers(opts: APIOptions) {
   const scheme = opts.nameValidationScheme ?? 'utf8';
   return {
     /** `GET|POST /labels`. */
-    labelNames(ctx: ApiContext): ApiResult {
+    labelNames(ctx: ApiContext): Promise<ApiResult> {
       const p = metaParams(ctx);
-      return listAnswer(opts, p, (q, hints, set) => q.labelNames(hints, ...set));
+      return listAnswer(opts, ctx, p, (q, hints, set) => q.labelNames(hints, ...set));
     },
 
     /** `GET /label/<name>/values`. */
-    labelValues(ctx: ApiContext): ApiResult {
+    labelValues(ctx: ApiContext): Promise<ApiResult> {
       const raw = ctx.params['name'] ?? '';
       const name = unescapeName(raw);
       if (!isValidLabelName(name, scheme)) throw badData(`invalid label name: ${quoteString(name)}`);
       const p = metaParams(ctx);
-      return listAnswer(opts, p, (q, hints, set) => q.labelValues(name, hints, ...set));
+      return listAnswer(opts, ctx, p, (q, hints, set) => q.labelValues(name, hints, ...set));
     },
   };
 }

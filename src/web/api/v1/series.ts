@@ -38,11 +38,25 @@ export function selectSeries(querier: Querier, sets: readonly LabelMatcher[][], 
   return { series: out, warnings };
 }
 
+/**
+ * Lets a querier with asynchronous sources (remote read) load the selects `sets` will make
+ * (see `Querier.prefetch`); nothing to do for the plain local storage.
+ */
+export async function prefetchSets(querier: Querier, sets: readonly LabelMatcher[][], hints: SelectHints, signal: AbortSignal): Promise<void> {
+  if (!querier.prefetch) return;
+  const selects = sets.filter((s) => s.length > 0).map((matchers) => ({ matchers, hints }));
+  try {
+    await querier.prefetch(selects, signal);
+  } catch (e) {
+    throw queryError(e as Error);
+  }
+}
+
 /** Handlers of `/series`. */
 export function seriesHandlers(opts: APIOptions) {
   return {
     /** `GET|POST /series`. */
-    series(ctx: ApiContext): ApiResult {
+    async series(ctx: ApiContext): Promise<ApiResult> {
       const f = ctx.form;
       if (f.error !== undefined) throw badData(`error parsing form values: ${f.error}`);
       const matches = f.all('match[]');
@@ -60,6 +74,7 @@ export function seriesHandlers(opts: APIOptions) {
         throw queryError(e as Error);
       }
       try {
+        await prefetchSets(querier, sets, hints, ctx.signal);
         const { series, warnings } = selectSeries(querier, sets, hints);
         let list = series;
         if (limit > 0 && list.length > limit) {
