@@ -4,7 +4,8 @@
  * `{ value, error, warnings, infos, stats }`.
  */
 import { Labels } from '../../model/labels/index.js';
-import type { Queryable, Querier, SeriesSet } from '../../storage/index.js';
+import type { Queryable, Querier, SelectRequest, SeriesSet } from '../../storage/index.js';
+import { planSelects } from './prefetch.js';
 import { parseExpr, ALL_FEATURES, type Expr } from '../parser/index.js';
 import { Annotations } from './annotations.js';
 import { BadQueryError, UnsupportedHistogramError } from './errors.js';
@@ -119,6 +120,7 @@ export class Query {
       const tPrepared = performance.now();
       stats.timings.queryPreparationTime = (tPrepared - tQueued) / 1000;
       try {
+        if (querier.prefetch) await prefetch(querier, planSelects(plan, mint, maxt, this.#times.stepMs), combined, opts.timeoutMs, control);
         const shared: EvalShared = {
           querier,
           lookbackMs: this.#lookbackMs,
@@ -152,6 +154,21 @@ export class Query {
     stats.timings.execTotalTime = (performance.now() - t0) / 1000;
     return result;
   }
+}
+
+/**
+ * Awaits `querier.prefetch` (remote read sources) within the query's time budget; an abort or
+ * the deadline ends it as `QueryCanceledError` / `QueryTimeoutError`.
+ */
+async function prefetch(querier: Querier, selects: SelectRequest[], signal: AbortSignal, timeoutMs: number, control: ExecControl): Promise<void> {
+  const bounded = timeoutMs > 0 ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : signal;
+  try {
+    await querier.prefetch!(selects, bounded);
+  } catch (err) {
+    control.check('query preparation');
+    throw err;
+  }
+  control.check('query preparation');
 }
 
 /** Parses, plans and executes PromQL queries against a `Queryable`. */
