@@ -1,14 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runIgnisInProcess } from '../../../test/e2e/run-ignis.js';
 import { backfillOpenMetrics } from './tsdb-backfill.js';
+import { tempDir } from './tsdb-testing.js';
 
 function fixture(t: { after(fn: () => void): void }): { dir: string; ulid: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ignis-analyze-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'ignis-analyze-');
   const [meta] = backfillOpenMetrics(
     Buffer.from(['up{instance="1",job="a"} 1 0', 'up{instance="1",job="a"} 1 3600', 'up{instance="2",job="a"} 1 1800', 'up{instance="2",job="a"} 1 3600', 'x{job="b"} 5 3600', '# EOF', ''].join('\n')),
     dir,
@@ -92,8 +89,7 @@ test('analyze of an unknown block or an empty directory fails like promtool', as
   const r = await runIgnisInProcess(['tool', 'tsdb', 'analyze', dir, '01ARZ3NDEKTSV4RRFFQ69G5FAV']);
   assert.equal(r.code, 1);
   assert.equal(r.stderr, 'block 01ARZ3NDEKTSV4RRFFQ69G5FAV not found\n');
-  const empty = mkdtempSync(join(tmpdir(), 'ignis-analyze-empty-'));
-  t.after(() => rmSync(empty, { recursive: true, force: true }));
+  const empty = tempDir(t, 'ignis-analyze-empty-');
   const e = await runIgnisInProcess(['tool', 'tsdb', 'analyze', empty]);
   assert.equal(e.code, 1);
   assert.equal(e.stderr, 'block  not found\n');

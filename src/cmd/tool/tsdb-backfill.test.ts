@@ -1,21 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { newMatcher } from '../../model/labels/index.js';
 import { ValueType } from '../../storage/index.js';
 import { Block, type BlockMeta } from '../../tsdb/block/index.js';
 import { BackfillError, DEFAULT_BLOCK_DURATION_MS, backfillOpenMetrics, compatibleBlockDuration } from './tsdb-backfill.js';
 import { OmTimestampReader } from './tsdb-om-timestamp.js';
+import { tempDir } from './tsdb-testing.js';
 
 const H = 3_600_000;
 
-function tmp(t: { after(fn: () => void): void }): string {
-  const d = mkdtempSync(join(tmpdir(), 'ignis-backfill-'));
-  t.after(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+const tmp = (t: { after(fn: () => void): void }): string => tempDir(t, 'ignis-backfill-');
 
 interface Read {
   meta: BlockMeta;

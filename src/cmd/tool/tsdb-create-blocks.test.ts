@@ -1,15 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runIgnisInProcess } from '../../../test/e2e/run-ignis.js';
+import { tempDir } from './tsdb-testing.js';
 
-function tmp(t: { after(fn: () => void): void }): string {
-  const d = mkdtempSync(join(tmpdir(), 'ignis-create-blocks-'));
-  t.after(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+const tmp = (t: { after(fn: () => void): void }): string => tempDir(t, 'ignis-create-blocks-');
 
 const ROW = /^[0-9A-HJKMNP-TV-Z]{26} {2}\S/;
 

@@ -1,18 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runIgnisInProcess } from '../../../test/e2e/run-ignis.js';
 import { backfillOpenMetrics } from './tsdb-backfill.js';
 import { formatBlockTable } from './tsdb-list.js';
 import { blockSize, scanBlocks } from './tsdb-open.js';
+import { assertMissingDataDirFails, tempDir } from './tsdb-testing.js';
 
-function tmp(t: { after(fn: () => void): void }): string {
-  const d = mkdtempSync(join(tmpdir(), 'ignis-list-'));
-  t.after(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+const tmp = (t: { after(fn: () => void): void }): string => tempDir(t, 'ignis-list-');
 
 test('list prints every block sorted by min time in one table', async (t) => {
   const d = tmp(t);
@@ -53,10 +49,7 @@ test('an empty directory lists the header only; a missing one fails like promtoo
   const r = await runIgnisInProcess(['tool', 'tsdb', 'list', d]);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, 'BLOCK ULID   MIN TIME     MAX TIME     DURATION     NUM SAMPLES  NUM CHUNKS   NUM SERIES   SIZE\n');
-  const missing = join(d, 'nope');
-  const m = await runIgnisInProcess(['tool', 'tsdb', 'list', missing]);
-  assert.equal(m.code, 1);
-  assert.equal(m.stderr, `opening the db dir: stat ${missing}: no such file or directory\n`);
+  await assertMissingDataDirFails('list', d);
 });
 
 test('a block with a broken meta.json fails the listing, naming the file', async (t) => {

@@ -1,7 +1,9 @@
 /**
  * Test helpers for the `ignis tool tsdb` verbs: temporary data directories, hand-made WAL
- * records, and a snapshot of a directory tree to prove a read-only command wrote nothing.
+ * records, a snapshot of a directory tree to prove a read-only command wrote nothing, and the
+ * check that a verb fails on a missing data directory as promtool does.
  */
+import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import type { Labels } from '../../model/labels/index.js';
 import { EncBuf } from '../../tsdb/fileutil/index.js';
 import { SampleBatch, encodeSamples, encodeSeries, encodeTombstones } from '../../tsdb/record/index.js';
 import { WriteAheadLog } from '../../tsdb/wlog/index.js';
+import { runIgnisInProcess } from '../../../test/e2e/run-ignis.js';
 
 /** A new empty directory under the OS temp dir, removed after the test. */
 export function tempDir(t: { after(fn: () => void): void }, prefix = 'ignis-tsdb-'): string {
@@ -58,4 +61,15 @@ export function treeSnapshot(dir: string): string[] {
   };
   walk(dir);
   return out.sort();
+}
+
+/**
+ * Runs `ignis tool tsdb <verb> <parent>/nope` (a data directory that does not exist) and
+ * asserts that it exits 1 with promtool's message for it.
+ */
+export async function assertMissingDataDirFails(verb: string, parent: string): Promise<void> {
+  const missing = join(parent, 'nope');
+  const r = await runIgnisInProcess(['tool', 'tsdb', verb, missing]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `opening the db dir: stat ${missing}: no such file or directory\n`);
 }
