@@ -69,19 +69,24 @@ test('parseLabelFloat: a whole label value as expfmt reads le and quantile', () 
   for (const [text, want] of cases) assert.equal(parseLabelFloat(text), want, text);
 });
 
-test('parseOMTimestampMs: seconds to rounded milliseconds, no special values', () => {
+test('parseOMTimestampMs: seconds to milliseconds truncated like Prometheus (int64(seconds * 1000)), no special values', () => {
   const cases: [string, number | undefined][] = [
     ['0', 0],
     ['000', 0],
     ['-0', 0],
     ['1', 1000],
     ['1.5', 1500],
-    ['1.0005', 1001],
+    ['1.5009', 1500],
+    ['1.0005', 1000],
     ['1.0004999', 1000],
+    ['1.9999', 1999],
+    // 1.001 * 1000 is 1000.9999999999999 in doubles: Prometheus stores 1000.
+    ['1.001', 1000],
     ['-2.25', -2250],
+    ['-1.5009', -1500],
     ['1.5e3', 1500000],
     ['1700215884.373', 1700215884373],
-    ['1.7268398142239082e+09', 1726839814224],
+    ['1.7268398142239082e+09', 1726839814223],
     ['0.0000000001', 0],
     ['12345678901234567890.1234567890', 12345678901234567890123],
     ['NaN', undefined],

@@ -166,13 +166,21 @@ export function readFloat(b: Buffer, s: number, e: number): boolean {
 
 /**
  * Exactly `b[s:e]` as an OpenMetrics timestamp (a decimal real number of seconds) into
- * `NUM.value` as integer milliseconds, rounded to the nearest (halves up). Exact for up to 15
- * significant digits.
+ * `NUM.value` as integer milliseconds the way Prometheus computes them: the seconds parsed to the
+ * nearest double, multiplied by 1000 in double arithmetic, then truncated toward zero (Go's
+ * `int64(ts * 1000)`). So `1.5009` gives 1500 and even `1.001` gives 1000 (1.001 × 1000 is
+ * 1000.9999999999999 in doubles), exactly as Prometheus stores them. Beyond int64 the result is
+ * left as the (inexact) double, where Go's conversion is undefined.
  */
 export function readOMTimestampMs(b: Buffer, s: number, e: number): boolean {
-  if (!scanDecimal(b, s, e, 3) || NUM.end !== e) return false;
-  NUM.value = Math.round(NUM.value) + 0; // + 0 turns -0 into 0
+  if (!scanDecimal(b, s, e, 0) || NUM.end !== e) return false;
+  NUM.value = secondsToMs(NUM.value);
   return true;
+}
+
+/** OpenMetrics seconds as Prometheus' milliseconds: `int64(seconds * 1000)`, truncated toward zero (never -0). */
+export function secondsToMs(seconds: number): number {
+  return Math.trunc(seconds * 1000) + 0; // + 0 turns -0 into 0
 }
 
 /** Exactly `b[s:e]` as a Prometheus text timestamp (decimal digits only, an int64 of milliseconds) into `NUM.value`. */

@@ -28,16 +28,17 @@ const GOOD: [string, string, PlainEntry[]][] = [
     ],
   ],
   [
-    'timestamps: exact milliseconds, rounding, exponents',
-    'a{i="1"} 1 000\na{i="2"} 1 1.001\na{i="3"} 1 0.0000000001\na{i="4"} 1 1.5e3\na{i="5"} 1 -2.25\na{i="6"} 1 1700215884.373\na{i="7"} 1 1.0005e0\n# EOF\n',
+    'timestamps: milliseconds truncated as Prometheus does (int64(seconds * 1000)), exponents',
+    'a{i="1"} 1 000\na{i="2"} 1 1.001\na{i="3"} 1 0.0000000001\na{i="4"} 1 1.5e3\na{i="5"} 1 -2.25\na{i="6"} 1 1700215884.373\na{i="7"} 1 1.0005e0\na{i="8"} 1 1.5009\n# EOF\n',
     [
       { series: 'a{i="1"}', labels: { __name__: 'a', i: '1' }, value: 1, ts: 0, line: 1 },
-      { series: 'a{i="2"}', labels: { __name__: 'a', i: '2' }, value: 1, ts: 1001, line: 2 },
+      { series: 'a{i="2"}', labels: { __name__: 'a', i: '2' }, value: 1, ts: 1000, line: 2 },
       { series: 'a{i="3"}', labels: { __name__: 'a', i: '3' }, value: 1, ts: 0, line: 3 },
       { series: 'a{i="4"}', labels: { __name__: 'a', i: '4' }, value: 1, ts: 1500000, line: 4 },
       { series: 'a{i="5"}', labels: { __name__: 'a', i: '5' }, value: 1, ts: -2250, line: 5 },
       { series: 'a{i="6"}', labels: { __name__: 'a', i: '6' }, value: 1, ts: 1700215884373, line: 6 },
-      { series: 'a{i="7"}', labels: { __name__: 'a', i: '7' }, value: 1, ts: 1001, line: 7 },
+      { series: 'a{i="7"}', labels: { __name__: 'a', i: '7' }, value: 1, ts: 1000, line: 7 },
+      { series: 'a{i="8"}', labels: { __name__: 'a', i: '8' }, value: 1, ts: 1500, line: 8 },
     ],
   ],
   [
@@ -156,9 +157,9 @@ test('openmetrics strict: false accepts what client_golang writes for negative o
   assert.throws(() => count(om('# TYPE s summary\ns_count -1\n# EOF\n', false)), /count must not be negative/);
 });
 
-test('openmetrics createdTimestamp: from earlier in the MetricPoint, by lookahead, per metric', () => {
+test('openmetrics createdTimestamp: from earlier in the MetricPoint, by lookahead, per metric; ms truncated like timestamps', () => {
   const p = om(
-    '# TYPE c counter\nc_created{x="1"} 10\nc_total{x="1"} 1\nc_total{x="2"} 1\nc_created{x="2"} 20.5\nc_total{x="3"} 1\n' +
+    '# TYPE c counter\nc_created{x="1"} 10\nc_total{x="1"} 1\nc_total{x="2"} 1\nc_created{x="2"} 20.5009\nc_total{x="3"} 1\n' +
       '# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_count 1\nh_sum 1\nh_created 30\n# TYPE g gauge\ng 1\n# EOF\n',
   );
   const got: [string, number | undefined][] = [];

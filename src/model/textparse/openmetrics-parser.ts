@@ -8,7 +8,7 @@
  */
 import type { SeriesKeyCache } from './series-key-cache.js';
 import { EntryType, METRIC_TYPES, type Exemplar, type MetricType, type TextParser } from './types.js';
-import { NUM, parseDecimal, readFloat, readOMTimestampMs } from './number.js';
+import { NUM, parseDecimal, readFloat, readOMTimestampMs, secondsToMs } from './number.js';
 import { countCodePoints, Escapes, latin1, quoteSpan, unescapeSpan } from './strings.js';
 import { CLS, F_NAME_BARE, HASH, LBRACE, LabelSpans, NAME_CHAR, NAME_START, NL, SP, ScannerBase } from './scanner.js';
 import { OpenMetricsRules, SampleInfo, Suffix, type RuleHost } from './openmetrics-rules.js';
@@ -298,7 +298,7 @@ export class OpenMetricsParser extends ScannerBase implements TextParser {
             let e = r + 1;
             while (e < end && b[e] !== SP && b[e] !== NL) e++;
             const v = parseDecimal(b, r + 1, e);
-            if (v !== undefined) return Math.round(v * 1000);
+            if (v !== undefined) return secondsToMs(v);
           }
         } catch {
           return undefined; // the line is malformed; next() will report it

@@ -20,7 +20,7 @@
  */
 import type { MetricType } from './types.js';
 import { ExpositionParseError } from './types.js';
-import { NUM, readDecimal } from './number.js';
+import { NUM, readDecimal, secondsToMs } from './number.js';
 import { compareSpans, latin1, quoteSpan, spanEquals, spansEqual } from './strings.js';
 import { F_NAME_ESC, SMALL_LABEL_SET } from './scanner.js';
 import { SpanSet } from './span-set.js';
@@ -318,7 +318,7 @@ export class OpenMetricsRules {
       default:
         break;
     }
-    if (sx === Suffix.Created) this.#mpCreated = Math.round(v * 1000);
+    if (sx === Suffix.Created) this.#mpCreated = secondsToMs(v);
   }
 
   /** Starts family `name` (closing the current one) after checking that the name is free. */
