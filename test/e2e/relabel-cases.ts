@@ -10,18 +10,10 @@
  * discovered set (2.x visits labels in name order, 3.x visits labels set by earlier rules last).
  * Names are checked under legacy validation, which is what 2.42 does.
  */
-import { compileRelabelRegex, type RelabelAction, type RelabelRule } from '../../src/model/relabel/index.js';
+import type { RelabelRule } from '../../src/model/relabel/index.js';
+import { ruleFromSpec, type RelabelSpec } from '../support/relabel-spec.js';
 
-/** A `relabel_config` as written in YAML. */
-export interface RelabelSpec {
-  source_labels?: string[];
-  separator?: string;
-  regex?: string;
-  modulus?: number;
-  target_label?: string;
-  replacement?: string;
-  action?: RelabelAction;
-}
+export type { RelabelSpec };
 
 /** One static target: its address and the labels of its (own) target group. */
 export interface TargetSpec {
@@ -217,16 +209,7 @@ export function prometheusConfig(jobs: readonly JobSpec[]): string {
 
 /** Our rule for a spec, with upstream's defaults and legacy name validation (Prometheus 2.42). */
 export function toRule(s: RelabelSpec): RelabelRule {
-  return {
-    sourceLabels: s.source_labels ?? [],
-    separator: s.separator ?? ';',
-    targetLabel: s.target_label ?? '',
-    regex: compileRelabelRegex(s.regex ?? '(.*)'),
-    modulus: s.modulus ?? 0,
-    replacement: s.replacement ?? '$1',
-    action: s.action ?? 'replace',
-    nameValidationScheme: 'legacy',
-  };
+  return ruleFromSpec(s);
 }
 
 /**

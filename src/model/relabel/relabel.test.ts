@@ -1,32 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Labels, compileRegex, type ValidationScheme } from '../labels/index.js';
-import { DEFAULT_RELABEL_RULE, compileRelabelRegex, hashMod, relabel, validateRelabelRule, type RelabelAction, type RelabelRule } from './index.js';
+import { ruleFromSpec, type RelabelSpec } from '../../../test/support/relabel-spec.js';
+import { DEFAULT_RELABEL_RULE, hashMod, relabel, validateRelabelRule, type RelabelAction, type RelabelRule } from './index.js';
 
 /** A rule written like the YAML (snake_case, defaults filled in), legacy names unless said. */
-interface Spec {
-  source_labels?: string[];
-  separator?: string;
-  regex?: string;
-  modulus?: number;
-  target_label?: string;
-  replacement?: string;
-  action?: RelabelAction;
+interface Spec extends RelabelSpec {
   scheme?: ValidationScheme;
 }
 
-function rule(s: Spec): RelabelRule {
-  return {
-    sourceLabels: s.source_labels ?? DEFAULT_RELABEL_RULE.sourceLabels,
-    separator: s.separator ?? DEFAULT_RELABEL_RULE.separator,
-    targetLabel: s.target_label ?? DEFAULT_RELABEL_RULE.targetLabel,
-    regex: s.regex === undefined ? DEFAULT_RELABEL_RULE.regex : compileRelabelRegex(s.regex),
-    modulus: s.modulus ?? DEFAULT_RELABEL_RULE.modulus,
-    replacement: s.replacement ?? DEFAULT_RELABEL_RULE.replacement,
-    action: s.action ?? DEFAULT_RELABEL_RULE.action,
-    nameValidationScheme: s.scheme ?? 'legacy',
-  };
-}
+const rule = (s: Spec): RelabelRule => ruleFromSpec(s, s.scheme);
 
 interface Case {
   name: string;
