@@ -3,83 +3,20 @@
  * serves `tsdb dump`: the blocks overlapping the range plus the head rebuilt from the WAL (read
  * only when the blocks end at or before `maxt`, keeping samples from the end of the newest
  * block on). Series come in Go's label order (promtool 2.42 prints even a head-only directory
- * sorted); sources are merged, series with equal labels chained: samples in time order, one per
+ * sorted); sources are merged, series with equal labels merged: samples in time order, one per
  * timestamp.
  */
 import type { Labels } from '../../model/labels/index.js';
 import { ValueType, type LabelMatcher, type SampleIterator, type Series } from '../../storage/index.js';
+import { MergeSampleIterator } from '../../storage/merge/index.js';
 import type { Block } from '../../tsdb/block/index.js';
 import { compareLabelsUtf8 } from '../../tsdb/index/index.js';
-import type { Interval } from '../../tsdb/tombstones/index.js';
+import { intervalContains, type Interval } from '../../tsdb/tombstones/index.js';
 import { replayHeadReadOnly, type ReplayProgress, type ReplayedHead } from './tsdb-head-replay.js';
 import { openBlocks } from './tsdb-open.js';
 
 /** Receives each selected series: its labels and an iterator over its samples in the range. */
 export type SeriesVisitor = (labels: Labels, it: SampleIterator) => void;
-
-/** Iterates the samples of several iterators of one series in time order, one sample per timestamp (the first source's). */
-class ChainIterator implements SampleIterator {
-  readonly #its: SampleIterator[];
-  readonly #live: boolean[];
-  #t = 0;
-  #v = 0;
-  #started = false;
-  #err: Error | undefined;
-
-  constructor(its: SampleIterator[]) {
-    this.#its = its;
-    this.#live = its.map(() => true);
-  }
-
-  #pick(): ValueType {
-    let best = -1;
-    for (let i = 0; i < this.#its.length; i++) {
-      if (!this.#live[i]) continue;
-      if (best < 0 || this.#its[i]!.atT() < this.#its[best]!.atT()) best = i;
-    }
-    if (best < 0) return ValueType.None;
-    this.#t = this.#its[best]!.atT();
-    this.#v = this.#its[best]!.at();
-    return ValueType.Float;
-  }
-
-  #advance(i: number): void {
-    const it = this.#its[i]!;
-    if (it.next() === ValueType.None) {
-      this.#live[i] = false;
-      this.#err ??= it.err();
-    }
-  }
-
-  next(): ValueType {
-    if (!this.#started) {
-      this.#started = true;
-      for (let i = 0; i < this.#its.length; i++) this.#advance(i);
-    } else {
-      const t = this.#t;
-      for (let i = 0; i < this.#its.length; i++) if (this.#live[i] && this.#its[i]!.atT() === t) this.#advance(i);
-    }
-    return this.#pick();
-  }
-
-  seek(t: number): ValueType {
-    let vt = this.#started ? this.#pick() : this.next();
-    while (vt !== ValueType.None && this.#t < t) vt = this.next();
-    return vt;
-  }
-
-  atT(): number {
-    return this.#t;
-  }
-
-  at(): number {
-    return this.#v;
-  }
-
-  err(): Error | undefined {
-    return this.#err;
-  }
-}
 
 /** Skips samples inside deletion intervals (the head's tombstones from WAL records). */
 class DeletedFilter implements SampleIterator {
@@ -92,7 +29,7 @@ class DeletedFilter implements SampleIterator {
   }
 
   #skip(vt: ValueType): ValueType {
-    while (vt !== ValueType.None && this.#deleted.some((d) => this.#it.atT() >= d.mint && this.#it.atT() <= d.maxt)) vt = this.#it.next();
+    while (vt !== ValueType.None && this.#deleted.some((d) => intervalContains(d, this.#it.atT()))) vt = this.#it.next();
     return vt;
   }
 
@@ -229,7 +166,10 @@ function visitOne(s: Series, visit: SeriesVisitor): void {
   if (e) throw e;
 }
 
-/** Merges label-sorted cursors; series with equal labels are chained into one. */
+/**
+ * Merges cursors sorted in Go's label order; series with equal labels are merged into one by
+ * storage's `MergeSampleIterator` (time order, one sample per timestamp, the first cursor's).
+ */
 function mergeSorted(cursors: readonly SeriesCursor[], visit: SeriesVisitor): void {
   const cur: (Series | undefined)[] = cursors.map((c) => advance(c));
   for (;;) {
@@ -244,7 +184,7 @@ function mergeSorted(cursors: readonly SeriesCursor[], visit: SeriesVisitor): vo
         cur[i] = advance(cursors[i]!);
       }
     }
-    const it = same.length === 1 ? same[0]! : new ChainIterator(same);
+    const it = same.length === 1 ? same[0]! : new MergeSampleIterator().reset(same);
     visit(min, it);
     const e = it.err();
     if (e) throw e;
