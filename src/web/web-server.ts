@@ -3,11 +3,13 @@
  * requests, answers handler failures with 500 and logs them, and closes cleanly on `stop()`.
  * With a `--web.config.file` it serves that file's TLS, HTTP/2, headers, rate limit and basic
  * auth (see `webconfig/`), re-reading the file as it changes; an invalid file stops start-up.
+ * `--web.read-timeout` and `--web.max-connections` apply to every connection (`connection-limit.ts`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Logger } from '../util/index.js';
 import { errorMessage } from '../util/index.js';
+import { ConnectionLimiter, applyIdleTimeout, readTimeoutOptions, type WebLimits } from './connection-limit.js';
 import type { Router } from './router.js';
 import { PasswordVerifier, RateLimiter, TLSListener, WebConfigError, WebConfigStore, http2CipherError, withWebConfig, type RequestHandler } from './webconfig/index.js';
 
@@ -31,7 +33,7 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+function listen(server: NetServer, port: number, host: string | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -41,29 +43,58 @@ function listen(server: Server, port: number, host: string | undefined): Promise
   });
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+/** A listening plain-HTTP server: the bound address and a clean close. */
+interface PlainListener {
+  address(): AddressInfo;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `handler` over plain HTTP on `port`/`host` with `limits`: a front `node:net` listener
+ * admits connections through a `ConnectionLimiter` and hands them to an `node:http` server that
+ * never listens itself (as the TLS listener does).
+ */
+async function listenPlain(handler: (req: IncomingMessage, res: ServerResponse) => void, port: number, host: string | undefined, limits: WebLimits): Promise<PlainListener> {
+  const readTimeoutMs = limits.readTimeoutMs ?? 0;
+  const server: Server = createServer(readTimeoutMs > 0 ? readTimeoutOptions(readTimeoutMs) : {}, handler);
+  applyIdleTimeout(server, readTimeoutMs);
+  const max = limits.maxConnections ?? 0;
+  const limiter = max > 0 ? new ConnectionLimiter(max) : undefined;
+  const serve = (sock: Socket) => {
+    server.emit('connection', sock);
+    sock.resume();
+  };
+  const front = createNetServer({ pauseOnConnect: true }, (sock) => (limiter ? limiter.admit(sock, serve) : serve(sock)));
+  await listen(front, port, host);
+  server.emit('listening'); // starts node:http's request-timeout bookkeeping
+  return {
+    address: () => front.address() as AddressInfo,
+    close: () =>
+      new Promise<void>((resolve) => {
+        front.close(() => resolve());
+        limiter?.dropWaiting();
+        server.closeAllConnections();
+        server.close();
+      }),
+  };
 }
 
 /**
  * Starts serving `router` on `listenAddress`; resolves once listening. `webConfigFile` is the
  * `--web.config.file` path ('' or absent: plain HTTP, no authentication). Rejects with
  * `WebConfigError` (upstream's text) when that file is invalid, and with Go's HTTP/2 error when
- * HTTP/2 is on and the configured cipher suites cannot carry it.
+ * HTTP/2 is on and the configured cipher suites cannot carry it. `limits` are the listener's
+ * read timeout and connection limit (none by default).
  */
-export async function startWebServer(listenAddress: string, router: Router, logger: Logger, webConfigFile = ''): Promise<WebServer> {
+export async function startWebServer(listenAddress: string, router: Router, logger: Logger, webConfigFile = '', limits: WebLimits = {}): Promise<WebServer> {
   const { host, port } = parseListenAddress(listenAddress);
   const dispatch: RequestHandler = (req, res) => router.dispatch(req, res);
   if (webConfigFile === '') {
-    const server = createServer(serve(dispatch, logger));
-    await listen(server, port, host);
-    const addr = server.address() as AddressInfo;
+    const server = await listenPlain(serve(dispatch, logger), port, host, limits);
+    const addr = server.address();
     logger.info({ address: `${addr.address}:${addr.port}` }, 'Listening on');
     logger.info({ http2: false, address: `${addr.address}:${addr.port}` }, 'TLS is disabled.');
-    return { address: () => server.address() as AddressInfo, tls: false, stop: () => closeServer(server) };
+    return { address: () => server.address(), tls: false, stop: () => server.close() };
   }
 
   const store = new WebConfigStore(webConfigFile, logger);
@@ -75,21 +106,21 @@ export async function startWebServer(listenAddress: string, router: Router, logg
   const handler = serve(withWebConfig(dispatch, { store, verifier, limiter }), logger);
 
   if (!initial.tls) {
-    const server = createServer(handler);
+    let server: PlainListener;
     try {
-      await listen(server, port, host);
+      server = await listenPlain(handler, port, host, limits);
     } catch (err) {
       await verifier.close();
       throw err;
     }
-    const addr = server.address() as AddressInfo;
+    const addr = server.address();
     logger.info({ address: `${addr.address}:${addr.port}` }, 'Listening on');
     logger.info({ http2: false, address: `${addr.address}:${addr.port}` }, 'TLS is disabled.');
     return {
-      address: () => server.address() as AddressInfo,
+      address: () => server.address(),
       tls: false,
       stop: async () => {
-        await closeServer(server);
+        await server.close();
         await verifier.close();
       },
     };
@@ -101,7 +132,7 @@ export async function startWebServer(listenAddress: string, router: Router, logg
   try {
     if (h2err) throw new WebConfigError(h2err, webConfigFile);
     try {
-      listener = new TLSListener({ store, http2, handler, logger });
+      listener = new TLSListener({ store, http2, handler, logger, limits });
     } catch (err) {
       // OpenSSL refused a setting upstream accepts (e.g. min_version above max_version).
       throw err instanceof WebConfigError ? err : new WebConfigError(errorMessage(err), webConfigFile, { cause: err });

@@ -37,3 +37,15 @@ test('bad durations, sizes and integers are usage errors naming the flag', () =>
   assert.throws(() => resolve('--query.max-concurrency=x'), /strconv\.ParseInt: parsing "x": invalid syntax/);
   assert.throws(() => resolve('--query.max-concurrency=0'), /at least 1/);
 });
+
+test('--web.read-timeout and --web.max-connections: upstream defaults, parsed values, usage errors', () => {
+  const d = resolve();
+  assert.equal(d.readTimeoutMs, 300_000);
+  assert.equal(d.maxConnections, 512);
+  const o = resolve('--web.read-timeout=30s', '--web.max-connections=8');
+  assert.equal(o.readTimeoutMs, 30_000);
+  assert.equal(o.maxConnections, 8);
+  assert.equal(o.flagValues.get('web.max-connections'), '8');
+  assert.throws(() => resolve('--web.max-connections=many'), /strconv\.ParseInt: parsing "many": invalid syntax for flag --web\.max-connections/);
+  assert.throws(() => resolve('--web.read-timeout=soon'), (e: unknown) => e instanceof UsageError && /--web\.read-timeout/.test(e.message));
+});

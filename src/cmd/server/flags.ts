@@ -105,7 +105,10 @@ export interface ServerOptions {
   readonly enableAdminAPI: boolean;
   readonly enableRemoteWriteReceiver: boolean;
   readonly corsOrigin: string;
+  /** `--web.read-timeout`: the whole request must arrive within it; idle keep-alive connections close after it (0: none). */
   readonly readTimeoutMs: number;
+  /** `--web.max-connections`: connections served at once; more wait unread (0: no limit). */
+  readonly maxConnections: number;
   readonly tsdb: TSDBFlags;
   readonly query: QueryFlags;
   readonly remote: RemoteFlags;
@@ -201,6 +204,7 @@ export function resolveServerFlags(values: ParsedFlags['values']): ServerOptions
     enableRemoteWriteReceiver: values['web.enable-remote-write-receiver'] === true,
     corsOrigin: typeof values['web.cors.origin'] === 'string' ? values['web.cors.origin'] : '.*',
     readTimeoutMs: duration(values, 'web.read-timeout') ?? 5 * 60_000,
+    maxConnections: int(values, 'web.max-connections'),
     tsdb,
     query,
     remote: {

@@ -142,7 +142,7 @@ export class Server {
       remoteWrite: remoteWriteRoute(o.enableRemoteWriteReceiver, this.storage, this.registry, this.#logger),
       remoteRead: remoteReadRoute(this.storage, () => externalLabels(this.reloader.current()), o.remote, this.registry, this.#logger),
     });
-    this.#web = await startWebServer(o.listenAddress, router, this.#logger, o.webConfigFile);
+    this.#web = await startWebServer(o.listenAddress, router, this.#logger, o.webConfigFile, { readTimeoutMs: o.readTimeoutMs, maxConnections: o.maxConnections });
     this.#listenPort = this.#web.address().port;
     this.#external = computeExternalURL(o.externalURL, this.#listenPort);
     onListening?.(this.#listenPort);

@@ -16,11 +16,12 @@
  * the handshake completes, and a failing connection is closed before any request is read.
  */
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createSecureServer } from 'node:http2';
 import { createSecureContext, type Server as TLSServer, type TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../util/index.js';
+import { ConnectionLimiter, applyIdleTimeout, readTimeoutOptions, type WebLimits } from '../connection-limit.js';
 import type { WebConfigStore } from './config-store.js';
 import type { LoadedWebConfig } from './load.js';
 import { NO_TLS_CONFIG, type TLSSettings } from './tls-settings.js';
@@ -38,6 +39,8 @@ export interface TLSListenerOptions {
   http2: boolean;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   logger: Logger;
+  /** `--web.read-timeout` and `--web.max-connections` (none when absent). */
+  limits?: WebLimits | undefined;
 }
 
 /** One server object built from one version of the web config. */
@@ -122,6 +125,7 @@ export function clientCertificateError(sock: TLSSocket, tls: TLSSettings): strin
 export class TLSListener {
   readonly #opts: TLSListenerOptions;
   readonly #front: NetServer;
+  readonly #limiter: ConnectionLimiter | undefined;
   readonly #sockets = new Set<Socket>();
   readonly #generations = new Set<Generation>();
   #current: Generation;
@@ -133,7 +137,14 @@ export class TLSListener {
     const loaded = opts.store.current();
     if (!loaded.tls) throw new Error(NO_TLS_CONFIG);
     this.#current = this.#build(loaded, loaded.tls);
-    this.#front = createNetServer((raw) => this.#accept(raw));
+    const max = opts.limits?.maxConnections ?? 0;
+    const limiter = max > 0 ? new ConnectionLimiter(max) : undefined;
+    this.#limiter = limiter;
+    const serve = (raw: Socket) => {
+      this.#accept(raw);
+      raw.resume();
+    };
+    this.#front = createNetServer({ pauseOnConnect: true }, (raw) => (limiter ? limiter.admit(raw, serve) : serve(raw)));
   }
 
   /** Starts listening; resolves once bound. */
@@ -155,6 +166,7 @@ export class TLSListener {
   /** Stops accepting and closes every connection, open or mid-handshake. */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#front.close(() => resolve()));
+    this.#limiter?.dropWaiting();
     for (const s of this.#sockets) s.destroy();
     for (const g of this.#generations) this.#retire(g);
     await closed;
@@ -228,13 +240,15 @@ export class TLSListener {
     const requestCert = tls.clientAuth !== 'NoClientCert';
     const options = { ...tls.context, requestCert, rejectUnauthorized: tls.clientAuth === 'RequireAndVerifyClientCert' };
     const handler = this.#opts.handler;
+    const readTimeoutMs = this.#opts.limits?.readTimeoutMs ?? 0;
     const h2Handler = (req: IncomingMessage, res: ServerResponse) => {
       if (req.httpVersionMajor === 2) dropConnectionHeaders(res);
       handler(req, res);
     };
     const server: TLSServer = this.#opts.http2
       ? createSecureServer({ ...options, allowHTTP1: true }, h2Handler as unknown as Parameters<typeof createSecureServer>[1])
-      : createHttpsServer({ ...options, ALPNProtocols: ['http/1.1'] }, handler);
+      : createHttpsServer({ ...options, ...(readTimeoutMs > 0 ? readTimeoutOptions(readTimeoutMs) : {}), ALPNProtocols: ['http/1.1'] }, handler);
+    if (!this.#opts.http2) applyIdleTimeout(server as HttpsServer, readTimeoutMs);
     server.emit('listening'); // never listens itself: this starts node:http's request-timeout bookkeeping
     const downstream = server.listeners('secureConnection') as ((s: TLSSocket) => void)[];
     server.removeAllListeners('secureConnection');
