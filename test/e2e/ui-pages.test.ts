@@ -1,24 +1,33 @@
 /**
- * The non-query pages in a real browser against an Ignis that scrapes a loopback target:
- * targets (UP, then DOWN with its error after the target breaks), service discovery, alerts and
- * rules (empty states), status, flags, config (secrets masked), TSDB status, the starting page
- * during WAL replay, light and dark themes at 1280 px and 400 px, keyboard navigation, and no
- * console errors or requests to other origins on any page. Screenshots go to test-artifacts/ui/.
+ * The non-query pages in a real browser against a spawned `ignis server` that scrapes real
+ * targets (`ui/ui-ignis.ts`): targets (UP, then DOWN with its error after the target breaks),
+ * service discovery, alerts and rules (empty states, then with rules), status, flags, config
+ * (secrets masked), TSDB status, the starting page while a second server replays a real WAL,
+ * light and dark themes at 1280 px and 400 px, keyboard navigation, and no console errors or
+ * requests to other origins on any page. Screenshots go to test-artifacts/ui/.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startIgnis, tempDir } from './server/processes.js';
 import { assertUIBuilt, screenshot, SKIP_NO_CHROMIUM, startBrowser, type TestBrowser, type TestPage } from './ui/browser.js';
-import { sampleRuleGroups, SECRET, startUITestServer, type UITestServer } from './ui/ui-server.js';
+import { routeRules } from './ui/rules-fixture.js';
+import { SECRET, startUIServer, type UIServer } from './ui/ui-ignis.js';
+import { writeReplayWAL } from './ui/wal-dir.js';
+
+/** Series in the WAL of the starting page's test: enough for a replay of a few seconds. */
+const REPLAY_SERIES = 120_000;
 
 const PAGES = ['query', 'targets', 'service-discovery', 'alerts', 'rules', 'status', 'flags', 'config', 'tsdb-status'] as const;
 
 describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
-  let server: UITestServer;
+  let server: UIServer;
   let browser: TestBrowser;
 
   before(async () => {
     assertUIBuilt();
-    server = await startUITestServer();
+    server = await startUIServer();
     browser = await startBrowser(server.base);
   });
   after(async () => {
@@ -35,6 +44,11 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
     return r.data.activeTargets.find((t) => t.scrapePool === 'app')?.health ?? 'missing';
   }
 
+  /** The scrape pool section named exactly `name` on /targets or /service-discovery. */
+  function pool(page: Page, testid: 'pool' | 'sd-pool', name: string) {
+    return page.getByTestId(testid).filter({ has: page.locator('.pool-name', { hasText: new RegExp(`^${name}$`) }) });
+  }
+
   async function until(what: string, pred: () => Promise<boolean>, ms = 10_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!(await pred())) {
@@ -47,8 +61,8 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
     const p = await browser.page();
     const { page } = p;
     await page.goto(server.base + '/targets');
-    const pool = page.getByTestId('pool').filter({ hasText: 'app' });
-    const row = pool.getByTestId('target-row');
+    const app = pool(page, 'pool', 'app');
+    const row = app.getByTestId('target-row');
     await row.first().waitFor();
     assert.equal(await row.count(), 1);
     assert.equal(await row.getAttribute('data-health'), 'up');
@@ -57,29 +71,45 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
     const labels = await row.locator('.label-badge').allTextContents();
     assert.deepEqual(labels, [`instance="${server.target.address}"`, 'job="app"']);
     assert.match((await row.textContent()) ?? '', /ago/);
-    assert.match((await pool.locator('.count').textContent()) ?? '', /\(1\/1 up\)/);
+    assert.match((await app.locator('.count').textContent()) ?? '', /\(1\/1 up\)/);
+    const example = pool(page, 'pool', 'example').getByTestId('target-row');
+    assert.equal(await example.getAttribute('data-health'), 'up', 'the example app is scraped too');
+    assert.equal(await example.locator('.endpoint a').textContent(), `http://${server.exampleAddress}/metrics`);
     await screenshot(page, 'targets-up');
 
+    const rows = page.getByTestId('target-row');
+    const all = await rows.count();
+    assert.ok(all >= 2, `${all} targets`);
+    // Health filters: Down alone keeps only down targets (none here, or the node exporter's if it
+    // timed out on this loaded machine); Up keeps the up ones.
     await page.getByRole('button', { name: 'Down' }).click();
-    await page.getByTestId('empty-state').waitFor();
-    assert.equal(await page.getByTestId('target-row').count(), 0);
+    assert.equal(await page.locator('[data-testid="target-row"][data-health="up"]').count(), 0);
+    if ((await rows.count()) === 0) await page.getByTestId('empty-state').waitFor();
     await page.getByRole('button', { name: 'Down' }).click();
     await page.getByRole('button', { name: 'Up', exact: true }).click();
-    assert.equal(await page.getByTestId('target-row').count(), 1);
+    assert.equal(await page.locator('[data-testid="target-row"]:not([data-health="up"])').count(), 0);
+    assert.equal(await app.getByTestId('target-row').count(), 1);
     await page.getByRole('button', { name: 'Up', exact: true }).click();
     await page.getByLabel('Filter by endpoint or labels').fill('job="nothing"');
-    assert.equal(await page.getByTestId('target-row').count(), 0);
+    assert.equal(await rows.count(), 0);
     await page.getByLabel('Filter by endpoint or labels').fill(`instance="${server.target.address}"`);
-    assert.equal(await page.getByTestId('target-row').count(), 1);
+    assert.equal(await rows.count(), 1);
+    assert.equal(await app.getByTestId('target-row').count(), 1);
     await page.getByLabel('Filter by endpoint or labels').fill('');
+    assert.equal(await rows.count(), all);
 
-    const header = pool.locator('.collapse-btn');
+    const header = app.locator('.collapse-btn');
     await header.click();
     assert.equal(await header.getAttribute('aria-expanded'), 'false');
-    assert.equal(await page.getByTestId('target-row').count(), 0);
+    assert.equal(await app.getByTestId('target-row').count(), 0);
+    assert.equal(await rows.count(), all - 1, 'the other pools stay open');
     await header.press('Enter');
     assert.equal(await header.getAttribute('aria-expanded'), 'true');
-    assert.equal(await page.getByTestId('target-row').count(), 1);
+    assert.equal(await app.getByTestId('target-row').count(), 1);
+    await page.getByRole('button', { name: 'Collapse all' }).click();
+    assert.equal(await rows.count(), 0);
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    assert.equal(await rows.count(), all);
     clean(p);
     await page.close();
   });
@@ -87,27 +117,28 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
   test('targets: a broken target shows DOWN with its error, and UP again once fixed', async () => {
     const p = await browser.page();
     const { page } = p;
-    server.target.status = 500;
+    server.target.broken = true;
     try {
       await until('the target to be down', async () => (await apiHealth()) === 'down');
       await page.goto(server.base + '/targets');
-      const row = page.getByTestId('target-row');
+      const row = pool(page, 'pool', 'app').getByTestId('target-row');
       await row.first().waitFor();
       assert.equal(await row.getAttribute('data-health'), 'down');
       assert.equal((await row.locator('.badge').textContent())?.trim(), 'DOWN');
       assert.equal((await row.getByTestId('target-error').textContent())?.trim(), 'Error: server returned HTTP status 500 Internal Server Error');
-      assert.match((await page.getByTestId('pool').locator('.count').textContent()) ?? '', /\(0\/1 up\)/);
+      assert.match((await pool(page, 'pool', 'app').locator('.count').textContent()) ?? '', /\(0\/1 up\)/);
       await page.getByRole('button', { name: 'Down' }).click();
-      assert.equal(await page.getByTestId('target-row').count(), 1, 'the Down filter keeps it');
+      assert.equal(await row.count(), 1, 'the Down filter keeps it');
+      assert.equal(await pool(page, 'pool', 'example').count(), 0, 'and hides the pools without a down target');
       await screenshot(page, 'targets-down');
     } finally {
-      server.target.status = 200;
+      server.target.broken = false;
     }
     await until('the target to be up', async () => (await apiHealth()) === 'up');
     await page.getByRole('button', { name: 'Down' }).click();
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.locator('[data-testid="target-row"][data-health="up"]').waitFor();
-    assert.equal(await page.getByTestId('target-error').count(), 0);
+    await pool(page, 'pool', 'app').locator('[data-testid="target-row"][data-health="up"]').waitFor();
+    assert.equal(await pool(page, 'pool', 'app').getByTestId('target-error').count(), 0);
     clean(p);
     await page.close();
   });
@@ -116,7 +147,7 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
     const p = await browser.page();
     const { page } = p;
     await page.goto(server.base + '/service-discovery');
-    const app = page.getByTestId('sd-pool').filter({ hasText: 'app' });
+    const app = pool(page, 'sd-pool', 'app');
     const active = app.getByTestId('sd-active');
     await active.waitFor();
     const [discovered, target] = [active.locator('td').nth(0), active.locator('td').nth(1)];
@@ -124,7 +155,7 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
     assert.ok(d.includes(`__address__="${server.target.address}"`), `discovered: ${d}`);
     assert.ok(d.includes('__scrape_interval__="1s"') && d.includes('job="app"'));
     assert.deepEqual(await target.locator('.label-badge').allTextContents(), [`instance="${server.target.address}"`, 'job="app"']);
-    const dropper = page.getByTestId('sd-pool').filter({ hasText: 'dropper' });
+    const dropper = pool(page, 'sd-pool', 'dropper');
     assert.match((await dropper.textContent()) ?? '', /0 \/ 1 active targets/);
     const dropped = dropper.getByTestId('sd-dropped');
     assert.equal(await dropped.count(), 1);
@@ -152,8 +183,8 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
   test('alerts and rules list rule groups, states, alerts and errors once rules exist', async () => {
     const p = await browser.page();
     const { page } = p;
-    server.setRuleGroups(sampleRuleGroups());
-    try {
+    await routeRules(page, server.target.address);
+    {
       await page.goto(server.base + '/alerts');
       const rule = page.locator('.card .card').filter({ hasText: 'HighErrorRate' });
       await rule.waitFor();
@@ -178,8 +209,6 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
       assert.match(text, /many-to-many matching not allowed/);
       assert.deepEqual(await group.locator('.badge').allTextContents(), ['OK', 'ERR']);
       await screenshot(page, 'rules');
-    } finally {
-      server.setRuleGroups([]);
     }
     clean(p);
     await page.close();
@@ -198,9 +227,11 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
     await page.goto(server.base + '/flags');
     const flags = page.getByTestId('flags');
     await flags.waitFor();
-    assert.match((await flags.textContent()) ?? '', /--storage\.tsdb\.pathdata\//);
+    assert.ok(((await flags.textContent()) ?? '').includes(`--storage.tsdb.path${server.ignis.dataDir}`), 'the data folder flag');
+    const allFlags = await flags.locator('tbody tr').count();
     await page.getByLabel('Filter flags').fill('retention');
-    assert.equal(await flags.locator('tbody tr').count(), 1);
+    const kept = await flags.locator('tbody tr').allTextContents();
+    assert.ok(kept.length >= 1 && kept.length < allFlags && kept.every((r) => r.includes('retention')), `filtered flags: ${kept}`);
     await screenshot(page, 'flags');
 
     await page.goto(server.base + '/config');
@@ -231,27 +262,39 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
     await page.close();
   });
 
-  test('starting: WAL replay progress while the API answers 503, then the query page', async () => {
-    const p = await browser.page();
-    const { page } = p;
-    p.allow(/Failed to load resource: the server responded with a status of 503/);
-    server.setReady(false);
-    server.setWALReplay({ min: 0, max: 10, current: 4 });
+  test('starting: a server replaying a real WAL shows the progress, then the query page', { timeout: 180_000 }, async () => {
+    // A second `ignis server` on a data folder whose WAL was written beforehand by the TSDB.
+    const dir = tempDir('ignis-ui-wal-');
     try {
-      await page.goto(server.base + '/targets');
-      await page.waitForFunction(`location.pathname.endsWith('/starting')`);
-      const progress = page.getByLabel('WAL replay progress');
-      await progress.waitFor();
-      assert.match((await page.locator('main').textContent()) ?? '', /segment 4 of 0–10/);
-      assert.equal(await progress.getAttribute('value'), '4');
-      await screenshot(page, 'starting');
+      const dataDir = join(dir.path, 'data');
+      const wal = await writeReplayWAL(dataDir, REPLAY_SERIES);
+      assert.ok(wal.segments >= 3, `${wal.segments} WAL segments`);
+      const replaying = await startIgnis({ config: 'scrape_configs: []\n', dir: dir.path, dataDir, waitReady: false });
+      try {
+        const q = await browser.page(1280, 900, replaying.base);
+        const { page } = q;
+        q.allow(/Failed to load resource: the server responded with a status of 503/);
+        await page.goto(replaying.base + '/targets');
+        await page.waitForFunction(`location.pathname.endsWith('/starting')`, undefined, { timeout: 60_000 });
+        const progress = page.getByLabel('WAL replay progress');
+        await progress.waitFor({ timeout: 60_000 });
+        const text = (await page.locator('main').textContent()) ?? '';
+        const m = /segment (\d+) of 0–(\d+)/.exec(text);
+        assert.ok(m, `progress text: ${text}`);
+        assert.equal(Number(m[2]), wal.segments - 1, 'the last segment');
+        const value = Number(await progress.getAttribute('value'));
+        assert.ok(value >= 0 && value <= wal.segments && Number(await progress.getAttribute('max')) === wal.segments, `progress ${value}`);
+        await screenshot(page, 'starting');
+        await page.waitForFunction(`location.pathname.endsWith('/query')`, undefined, { timeout: 120_000 });
+        await page.locator('.cm-content').waitFor();
+        clean(q);
+        await page.close();
+      } finally {
+        await replaying.stop();
+      }
     } finally {
-      server.setReady(true);
-      server.setWALReplay({ min: 0, max: 0, current: 0 });
+      dir.cleanup();
     }
-    await page.waitForFunction(`location.pathname.endsWith('/query')`, undefined, { timeout: 5000 });
-    clean(p);
-    await page.close();
   });
 
   test('every page in light and dark at 1280 px and at 400 px: no console errors, no overflow, only this origin', async () => {

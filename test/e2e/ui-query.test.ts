@@ -1,8 +1,9 @@
 /**
- * The query page in a real browser (Debian's Chromium via playwright-core) against an Ignis that
- * scrapes a loopback target: autocompletion, running a query, the graph's pixels, the table's
- * values against /api/v1/query, range changes, shared links, panels, history, errors, and the
- * performance budget (first load, 200 × 1,000 graph render, bundle size).
+ * The query page in a real browser (Debian's Chromium via playwright-core) against a spawned
+ * `ignis server` that scrapes real targets (`ui/ui-ignis.ts`): autocompletion, running a query,
+ * the graph's pixels, the table's values against /api/v1/query, range changes, shared links,
+ * panels, history, errors, and the performance budget (first load, 200 × 1,000 graph render
+ * measured in the browser, bundle size).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,16 +13,49 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { assertUIBuilt, canvasPixels, REPO_ROOT, screenshot, SKIP_NO_CHROMIUM, startBrowser, type TestBrowser, type TestPage } from './ui/browser.js';
 import { formatUTC, editorText, pickCompletion, typeInEditor, waitForGraph, waitForTable, waitForURL } from './ui/query-helpers.js';
-import { PERF_POINTS, PERF_SERIES, startUITestServer, type UITestServer } from './ui/ui-server.js';
+import { loadText, overloaded } from './ui/budget.js';
+import { PERF_POINTS, PERF_SERIES, startUIServer, type UIServer } from './ui/ui-ignis.js';
+
+/** Renders of the performance graph; the median is asserted. */
+const PERF_RENDERS = 7;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** The browser's User Timing of the last graph render (ms; see `web/ui/src/query/graph-view.tsx`). */
+interface RenderTiming {
+  /** `ignis:graph-render`: from the response having arrived to the drawn canvas. */
+  total: number;
+  /** Parsing the JSON. */
+  parse: number;
+  /** The panel's render with the legend, up to the chart's build. */
+  panel: number;
+  /** Aligning the samples into columns. */
+  align: number;
+  /** Building the chart, up to its first draw (scales, sizes). */
+  chart: number;
+  /** Drawing the canvas: axes, paths, strokes. */
+  draw: number;
+}
+
+const RENDER_TIMING_JS = `(() => {
+  const last = (n, type) => performance.getEntriesByName(n, type).at(-1);
+  const r = last('ignis:graph-render', 'measure');
+  if (!r) return null;
+  const at = (n) => last(n, 'mark').startTime;
+  return { total: r.duration, parse: at('ignis:api-parsed') - r.startTime, panel: at('ignis:graph-start') - at('ignis:api-parsed'), align: at('ignis:graph-aligned') - at('ignis:graph-start'), chart: at('ignis:graph-draw-start') - at('ignis:graph-aligned'), draw: at('ignis:graph-drawn') - at('ignis:graph-draw-start') };
+})()`;
 
 describe('ui: query page', { skip: SKIP_NO_CHROMIUM }, () => {
-  let server: UITestServer;
+  let server: UIServer;
   let browser: TestBrowser;
-  const perf: Record<string, number | number[]> = {};
+  const perf: Record<string, unknown> = {};
 
   before(async () => {
     assertUIBuilt();
-    server = await startUITestServer();
+    server = await startUIServer();
     browser = await startBrowser(server.base);
   });
   after(async () => {
@@ -35,7 +69,7 @@ describe('ui: query page', { skip: SKIP_NO_CHROMIUM }, () => {
     assert.deepEqual(p.problems, [], 'no console errors, failed requests or requests to other origins');
   }
 
-  test('first load shows the query page in under 1 s', async () => {
+  test('first load shows the query page in under 1 s', async (t) => {
     const p = await browser.page();
     // Cold loads: the HTTP cache is off, so every load fetches and parses the whole bundle.
     const cdp = await browser.context.newCDPSession(p.page);
@@ -50,9 +84,12 @@ describe('ui: query page', { skip: SKIP_NO_CHROMIUM }, () => {
     const nav = (await p.page.evaluate(`(() => { const n = performance.getEntriesByType('navigation')[0]; return { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd }; })()`)) as { dcl: number; load: number };
     perf.firstLoadMs = loads;
     perf.domContentLoadedMs = Math.round(nav.dcl);
+    perf.firstLoadLoad = loadText();
     assert.match(p.page.url(), /\/query(\?|$)/, '/ redirects to /query');
     // The best of three: the UI's own cost, least disturbed by whatever else the machine runs.
-    assert.ok(Math.min(...loads) < 1000, `query page shown after ${loads.join(', ')} ms`);
+    await t.test('the best of three loads is under 1 s', { skip: overloaded() }, () => {
+      assert.ok(Math.min(...loads) < 1000, `query page shown after ${loads.join(', ')} ms`);
+    });
     await screenshot(p.page, 'query-empty');
     clean(p);
     await p.page.close();
@@ -73,10 +110,13 @@ describe('ui: query page', { skip: SKIP_NO_CHROMIUM }, () => {
     await waitForGraph(page);
     const px = await canvasPixels(page);
     assert.ok(px.colored > 200, `graph lines drawn: ${px.colored} colored pixels`);
-    assert.equal(await page.locator('.legend-item').count(), 2, 'one legend entry per series');
     const legend = await page.locator('.legend-item').allTextContents();
-    assert.ok(legend.some((l) => l.includes('code="200"') && l.includes('instance="') && l.includes('job="app"')), `legend shows full label sets: ${legend}`);
-    assert.match(await page.getByTestId('stats').textContent() ?? '', /Load time: \d+ms · Resolution: \d+s · Result series: 2/);
+    const stats = /Load time: \d+ms · Resolution: \d+s · Result series: (\d+)/.exec((await page.getByTestId('stats').textContent()) ?? '');
+    assert.ok(stats, 'query stats');
+    assert.equal(legend.length, Number(stats[1]), 'one legend entry per series');
+    assert.ok(legend.length >= 2 + 4, `the app's two series and the example app's (${legend.length})`);
+    assert.ok(legend.some((l) => l.includes('code="200"') && l.includes(`instance="${server.target.address}"`) && l.includes('job="app"')), `legend shows full label sets: ${legend}`);
+    assert.ok(legend.some((l) => l.includes('route="/"') && l.includes('job="example"')), `the example app's series: ${legend}`);
     await waitForURL(page, /g0\.expr=http_requests_total&.*g0\.tab=graph/);
     await screenshot(page, 'query-graph');
 
@@ -103,12 +143,14 @@ describe('ui: query page', { skip: SKIP_NO_CHROMIUM }, () => {
     );
     const api = (await (await fetch(`${server.base}/api/v1/query?query=http_requests_total&time=${evalMs / 1000}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
     assert.equal(rows.length, api.data.result.length);
-    assert.ok(rows.length === 2);
+    assert.ok(rows.length >= 2, `${rows.length} rows`);
     for (const r of api.data.result) {
-      const row = rows.find(([s]) => s.includes(`code="${r.metric.code}"`));
-      assert.ok(row, `row for code=${r.metric.code}`);
-      assert.equal(row[1], r.value[1], `value of code=${r.metric.code}`);
+      const pairs = Object.entries(r.metric).filter(([k]) => k !== '__name__').map(([k, v]) => `${k}="${v}"`);
+      const row = rows.find(([s]) => pairs.every((p) => s.includes(p)));
+      assert.ok(row, `row for ${pairs}`);
+      assert.equal(row[1], r.value[1], `value of ${pairs}`);
     }
+    assert.ok(rows.some(([s, v]) => s.includes('code="200"') && s.includes('job="app"') && Number(v) > 0));
     await waitForURL(page, /g0\.tab=table/);
     await waitForURL(page, /g0\.moment_input=/);
     await screenshot(page, 'query-table');
@@ -285,41 +327,57 @@ describe('ui: query page', { skip: SKIP_NO_CHROMIUM }, () => {
     await page.getByTestId('add-panel').click();
     const second = page.getByTestId('panel').nth(1);
     await second.locator('.cm-content').click();
-    await page.keyboard.type('count(up)');
+    await page.keyboard.type('count(up{job="app"})');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Enter');
     await second.locator('[data-testid="result-table"]').waitFor();
     assert.equal(await second.locator('.value').first().textContent(), '1');
-    await waitForURL(page, /g1\.expr=count%28up%29/);
+    await waitForURL(page, /g1\.expr=count%28up%7Bjob%3D%22app%22%7D%29/);
     await page.getByLabel('Remove panel 1').click();
     assert.equal(await page.getByTestId('panel').count(), 1);
-    assert.equal(await editorText(page, 0), 'count(up)');
+    assert.equal(await editorText(page, 0), 'count(up{job="app"})');
     clean(p);
     await page.close();
   });
 
-  test(`a graph of ${PERF_SERIES} series × ${PERF_POINTS} points renders in under 500 ms after the response`, async () => {
+  test(`a graph of ${PERF_SERIES} series × ${PERF_POINTS} points renders in under 500 ms after the response (median of ${PERF_RENDERS})`, { timeout: 180_000 }, async (t) => {
     const p = await browser.page();
     const { page } = p;
     const rangeS = PERF_POINTS - 1;
     const link = `/query?g0.expr=perf_series&g0.tab=graph&g0.range_input=${rangeS}s&g0.end_input=${encodeURIComponent(formatUTC(server.perfEndMs))}&g0.res_type=fixed&g0.res_step=1`;
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    const timings: RenderTiming[] = [];
+    for (let i = 0; i < PERF_RENDERS; i++) {
       const resp = page.waitForResponse((r) => r.url().endsWith('/api/v1/query_range'));
       await page.goto(server.base + link);
+      await page.waitForFunction(`document.querySelector('[data-testid="panel"]').dataset.renderMs !== undefined`);
+      const timing = (await page.evaluate(RENDER_TIMING_JS)) as RenderTiming | null;
+      assert.ok(timing, 'the render was measured');
+      assert.equal(Number(await page.getByTestId('panel').getAttribute('data-render-ms')), Number(timing.total.toFixed(1)), 'the panel shows the measure');
+      timings.push(timing);
+      // Read the response here only after the render (parsing it meanwhile would compete for the CPU).
       const json = (await (await resp).json()) as { data: { result: { values: unknown[] }[] } };
       assert.equal(json.data.result.length, PERF_SERIES);
-      assert.equal(json.data.result[0]!.values.length, PERF_POINTS);
-      const panel = page.getByTestId('panel');
-      await page.waitForFunction(`document.querySelector('[data-testid="panel"]').dataset.renderMs !== undefined`);
-      times.push(Number(await panel.getAttribute('data-render-ms')));
+      assert.ok(json.data.result.every((s) => s.values.length === PERF_POINTS), `${PERF_POINTS} points each`);
     }
     assert.equal(await page.locator('.legend-item').count(), PERF_SERIES);
     assert.ok((await canvasPixels(page)).colored > 5000, 'the lines are drawn');
-    perf.graph200x1000RenderMs = times;
+    const r1 = (x: number) => Math.round(x * 10) / 10;
+    const med = median(timings.map((x) => x.total));
+    perf.graph200x1000Render = {
+      medianMs: r1(med),
+      allMs: timings.map((x) => r1(x.total)),
+      medianParseMs: r1(median(timings.map((x) => x.parse))),
+      medianPanelMs: r1(median(timings.map((x) => x.panel))),
+      medianAlignMs: r1(median(timings.map((x) => x.align))),
+      medianChartMs: r1(median(timings.map((x) => x.chart))),
+      medianDrawMs: r1(median(timings.map((x) => x.draw))),
+      machine: loadText(),
+    };
     await screenshot(page, 'query-graph-200-series');
-    // The best of five, as for the first load (the machine runs other tests meanwhile); all are reported.
-    assert.ok(Math.min(...times) < 500, `render took ${times.join(', ')} ms`);
+    // The median: single renders swing with whatever else this 2-core machine runs meanwhile.
+    await t.test('the median is under 500 ms', { skip: overloaded() }, () => {
+      assert.ok(med < 500, `median render ${r1(med)} ms (all: ${timings.map((x) => r1(x.total)).join(', ')})`);
+    });
     clean(p);
     await page.close();
   });

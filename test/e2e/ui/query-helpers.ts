@@ -47,12 +47,17 @@ export async function waitForURL(page: Page, re: RegExp): Promise<void> {
 }
 
 /**
- * Waits for a completion option containing `text` and accepts it with Enter. CodeMirror ignores
- * Enter for a short while after the list (re)opens (its interaction delay), so this waits past it.
+ * Accepts the completion option labelled exactly `text`: waits for it, moves the selection to it
+ * with the arrow keys (as a user would when it is not the first) and presses Enter. CodeMirror
+ * ignores keys for a short while after the list (re)opens (its interaction delay), so this waits
+ * past it first.
  */
 export async function pickCompletion(page: Page, text: string): Promise<void> {
-  await page.locator('.cm-tooltip-autocomplete li', { hasText: text }).first().waitFor();
+  const options = page.locator('.cm-tooltip-autocomplete li');
+  const want = options.filter({ has: page.locator('.cm-completionLabel', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+  await want.waitFor();
   await page.waitForTimeout(250);
-  await page.locator('.cm-tooltip-autocomplete li', { hasText: text }).first().waitFor();
+  for (let i = 0; i < 50 && (await want.getAttribute('aria-selected')) !== 'true'; i++) await page.keyboard.press('ArrowDown');
+  if ((await want.getAttribute('aria-selected')) !== 'true') throw new Error(`the completion "${text}" could not be selected`);
   await page.keyboard.press('Enter');
 }
