@@ -152,3 +152,32 @@ test('read_recent false skips ranges the local storage covers; required_matchers
   const unfiltered = await engine.newInstantQuery(reader.queryable, 'up{job="a"}', 9000).exec();
   assert.deepEqual((unfiltered.value as VectorValue).samples.map((s) => s.metric.toString()), ['{__name__="up", dc="eu", job="a"}'], 'external labels neither matched nor stripped');
 });
+
+test('a remote that does not answer ends the query at its timeout; reloads replace endpoints and their metrics', async (t) => {
+  const hung = createServer(() => {}); // accepts, never answers
+  await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    hung.closeAllConnections();
+    hung.close();
+  });
+  const url = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/api/v1/read`;
+  const local = await storage({ c: 100 });
+  const registry = createRegistry({ defaultMetrics: false });
+  const reader = new RemoteReader(local, registry, logger);
+  t.after(() => reader.stop());
+  await reader.apply(config(`  - url: ${url}\n    read_recent: true\n`));
+  const r = await new Engine({ timeoutMs: 300 }).newInstantQuery(reader.queryable, 'up', 9000).exec();
+  assert.equal(r.error?.message, 'query timed out in query preparation');
+  // remote_timeout (here 200 ms) shorter than the query timeout: a warning, local data answered.
+  await reader.apply(config(`  - url: ${url}\n    read_recent: true\n    remote_timeout: 200ms\n`));
+  const w = await byJob(new Engine({ timeoutMs: 5000 }), reader, 'up', 9000);
+  assert.deepEqual(w.values, { c: 900 });
+  assert.match(w.warnings[0] ?? '', /^remote_read: error sending request: Post ".*": context deadline exceeded$/);
+
+  assert.throws(() => reader.prepare(config(`  - url: ${url}\n  - url: ${url}\n`)), /duplicate remote read configs are not allowed, found duplicate for URL/);
+  let text = (await renderRegistry(registry)).body;
+  assert.equal(text.match(/^prometheus_remote_storage_remote_read_queries\{/gm)?.length, 1);
+  await reader.apply(config(`  - url: ${url}\n    name: other\n`));
+  text = (await renderRegistry(registry)).body;
+  assert.deepEqual(text.match(/^prometheus_remote_storage_remote_read_queries\{[^}]*\}/gm), [`prometheus_remote_storage_remote_read_queries{remote_name="other",url="${url}"}`]);
+});
