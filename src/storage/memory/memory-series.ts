@@ -10,6 +10,15 @@ export const SampleKind = { Float: 1, Histogram: 2 } as const;
 export type SampleKind = (typeof SampleKind)[keyof typeof SampleKind];
 
 /**
+ * True when two samples at the same timestamp are the same sample, so that storing the second
+ * is a no-op rather than a duplicate: both floats with the same value (`Object.is`, so 0 and -0
+ * differ) or both NaN (any bit patterns: a stale marker and another NaN count as one).
+ */
+export function sameSample(kindA: SampleKind, a: number, kindB: SampleKind, b: number): boolean {
+  return kindA === SampleKind.Float && kindB === SampleKind.Float && (Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)));
+}
+
+/**
  * The samples of one series, sorted by timestamp, unique timestamps. Arrays grow by doubling;
  * `kinds` is allocated only once a histogram sample arrives, so float-only series pay nothing.
  */
@@ -35,13 +44,9 @@ export class MemorySeries {
     let i = this.count;
     if (i > 0 && this.t[i - 1]! >= t) i = this.#lowerBound(t);
     if (i < this.count && this.t[i] === t) {
-      const sameKind = (this.kinds?.[i] ?? SampleKind.Float) === kind;
-      if (sameKind && kind === SampleKind.Float && Object.is(this.v[i], v)) return true;
-      if (sameKind && kind === SampleKind.Float && Number.isNaN(v) && Number.isNaN(this.v[i]!)) {
-        this.v[i] = v; // keep the newest NaN bit pattern (stale marker or not)
-        return true;
-      }
-      return false;
+      if (!sameSample((this.kinds?.[i] ?? SampleKind.Float) as SampleKind, this.v[i]!, kind, v)) return false;
+      if (Number.isNaN(v)) this.v[i] = v; // keep the newest NaN bit pattern (stale marker or not)
+      return true;
     }
     this.#grow();
     if (i < this.count) {
@@ -57,6 +62,12 @@ export class MemorySeries {
     if (payload !== undefined) (this.histograms ??= new Map()).set(i, payload);
     this.count++;
     return true;
+  }
+
+  /** True when `insert(t, v, kind)` would succeed: no sample at `t`, or the same sample (`sameSample`). */
+  accepts(t: number, v: number, kind: SampleKind = SampleKind.Float): boolean {
+    const i = this.#lowerBound(t);
+    return i >= this.count || this.t[i] !== t || sameSample((this.kinds?.[i] ?? SampleKind.Float) as SampleKind, this.v[i]!, kind, v);
   }
 
   /** Index of the first sample with timestamp ≥ `t` (binary search). */

@@ -68,3 +68,44 @@ test('histogram samples are reported as such', () => {
   assert.ok(set.next());
   assert.equal(set.at().iterator().next(), ValueType.Histogram);
 });
+
+test('a commit is all or nothing: a failing sample leaves every earlier one of the commit unapplied', async () => {
+  const s = new MemoryStorage();
+  const x = Labels.fromStrings('__name__', 'x');
+  const y = Labels.fromStrings('__name__', 'y');
+  let app = s.appender();
+  app.append(0, x, 10, 1);
+  await app.commit();
+  const before = collect(s, 0, 100, eq('__name__', 'x'));
+
+  // Conflict with a stored sample, after a new series and a new sample of an existing one.
+  app = s.appender();
+  app.append(0, y, 5, 5);
+  app.append(0, x, 20, 2);
+  app.append(0, x, 10, 99);
+  await assert.rejects(app.commit(), DuplicateSampleError);
+  assert.equal(s.numSeries, 1, 'the new series was not created');
+  assert.equal(s.startTime(), 10);
+  assert.deepEqual(collect(s, 0, 100, eq('__name__', 'x')), before);
+  assert.deepEqual(collect(s, 0, 100, eq('__name__', 'y')), {});
+
+  // Conflict inside the commit itself (same series and timestamp, two values).
+  app = s.appender();
+  app.append(0, y, 30, 1);
+  app.append(0, y, 30, 2);
+  await assert.rejects(app.commit(), DuplicateSampleError);
+  assert.equal(s.numSeries, 1);
+
+  // The same sample twice, and NaNs with different bits, are not conflicts.
+  const stale = new Float64Array(new Uint32Array([2, 0x7ff00000]).buffer)[0]!;
+  app = s.appender();
+  app.append(0, y, 30, 1);
+  app.append(0, y, 30, 1);
+  app.append(0, x, 40, NaN);
+  app.append(0, x, 40, stale);
+  app.append(0, x, 10, 1);
+  await app.commit();
+  const got = collect(s, 0, 100, eq('__name__', 'x'))['{__name__="x"}']!;
+  assert.deepEqual(got.map(([t]) => t), [10, 40]);
+  assert.deepEqual(collect(s, 0, 100, eq('__name__', 'y')), { '{__name__="y"}': [[30, 1]] });
+});

@@ -16,7 +16,7 @@ import type {
   SeriesSet,
   Storage,
 } from '../interface.js';
-import { MemorySeries, MemorySeriesIterator, SampleKind } from './memory-series.js';
+import { MemorySeries, MemorySeriesIterator, SampleKind, sameSample } from './memory-series.js';
 
 interface PendingSample {
   ref: SeriesRef;
@@ -28,9 +28,10 @@ interface PendingSample {
 }
 
 /**
- * In-memory storage implementing the seams. Appends become visible at `commit()`. Samples may
- * arrive in any order (they are inserted at their sorted position); a second sample at the same
- * timestamp with another value is a `DuplicateSampleError`.
+ * In-memory storage implementing the seams. Appends become visible at `commit()`, all or none: a
+ * commit that fails applies nothing. Samples may arrive in any order (they are inserted at their
+ * sorted position); a second sample at the same timestamp with another value is a
+ * `DuplicateSampleError`.
  */
 export class MemoryStorage implements Storage {
   #series: MemorySeries[] = [];
@@ -79,9 +80,29 @@ export class MemoryStorage implements Storage {
     this.#insert(labels, t, NaN, SampleKind.Histogram, payload);
   }
 
-  /** @internal Applies one committed sample. */
-  insertSample(s: PendingSample): void {
-    this.#insert(s.labels, s.t, s.v, s.kind, s.payload);
+  /**
+   * @internal Applies the samples of one commit, all or none: every sample is checked against
+   * the stored ones and the earlier ones of the commit first, and on the first that would fail
+   * (empty labels, a duplicate) the error is thrown with nothing applied.
+   */
+  applyCommit(samples: readonly PendingSample[]): void {
+    /** `hash\xfft` → samples of the commit at that timestamp of series with that label hash. */
+    const seen = samples.length > 1 ? new Map<string, PendingSample[]>() : undefined;
+    for (const s of samples) {
+      if (s.labels.isEmpty()) throw new InvalidLabelsError('empty labelset');
+      if (this.#find(s.labels)?.accepts(s.t, s.v, s.kind) === false) throw new DuplicateSampleError();
+      if (!seen) continue;
+      const key = `${s.labels.hash()}\xff${s.t}`;
+      const same = seen.get(key);
+      if (!same) {
+        seen.set(key, [s]);
+        continue;
+      }
+      const prev = same.find((p) => p.labels.equals(s.labels));
+      if (!prev) same.push(s);
+      else if (!sameSample(prev.kind, prev.v, s.kind, s.v)) throw new DuplicateSampleError();
+    }
+    for (const s of samples) this.#insert(s.labels, s.t, s.v, s.kind, s.payload);
   }
 
   /** @internal Series sorted by labels, for queriers. */
@@ -118,10 +139,17 @@ export class MemoryStorage implements Storage {
     if (t < this.#minT) this.#minT = t;
   }
 
+  #find(labels: Labels): MemorySeries | undefined {
+    const bucket = this.#byHash.get(labels.hash());
+    if (bucket) for (const s of bucket) if (s.labels.equals(labels)) return s;
+    return undefined;
+  }
+
   #getOrCreate(labels: Labels): MemorySeries {
+    const found = this.#find(labels);
+    if (found) return found;
     const h = labels.hash();
     const bucket = this.#byHash.get(h);
-    if (bucket) for (const s of bucket) if (s.labels.equals(labels)) return s;
     const s = new MemorySeries(labels);
     if (bucket) bucket.push(s);
     else this.#byHash.set(h, [s]);
@@ -160,8 +188,9 @@ class MemoryAppender implements Appender {
   async commit(): Promise<void> {
     if (this.#done) throw new Error('BUG: appender used after commit/rollback');
     this.#done = true;
-    for (const s of this.#pending) this.#storage.insertSample(s);
+    const pending = this.#pending;
     this.#pending = [];
+    this.#storage.applyCommit(pending);
   }
 
   rollback(): void {
