@@ -180,12 +180,7 @@ export class Lexer {
       case isDigit(r) || (r === code('.') && isDigit(this.#peek())):
         this.#backup();
         return this.#lexNumberOrDuration();
-      case r === code('"') || r === code("'"):
-        this.#stringOpen = r;
-        return this.#lexString();
-      case r === code('`'):
-        this.#stringOpen = r;
-        return this.#lexRawString();
+      case r === code('"') || r === code("'") || r === code('`'): return this.#lexQuoted(r);
       case isAlpha(r) || r === code(':'):
         if (!this.#bracketOpen) {
           this.#backup();
@@ -199,15 +194,8 @@ export class Lexer {
         }
         if ('sSmMrR'.includes(String.fromCharCode(r)) && this.#scanDurationKeyword()) return;
         return this.#errorf(`unexpected character: ${goQuoteRune(r)}, expected ':'`);
-      case r === code('('):
-        this.#emit(T.LEFT_PAREN);
-        this.#parenDepth++;
-        return;
-      case r === code(')'):
-        this.#emit(T.RIGHT_PAREN);
-        this.#parenDepth--;
-        if (this.#parenDepth < 0) this.#errorf(`unexpected right parenthesis ${goQuoteRune(r)}`);
-        return;
+      case r === code('('): return this.#lexLeftParen();
+      case r === code(')'): return this.#lexRightParen(r);
       case r === code('{'):
         this.#emit(T.LEFT_BRACE);
         this.#braceOpen = true;
@@ -233,6 +221,25 @@ export class Lexer {
     }
   }
 
+  /** `(`: one more open parenthesis. */
+  #lexLeftParen(): void {
+    this.#emit(T.LEFT_PAREN);
+    this.#parenDepth++;
+  }
+
+  /** `)` (rune `r`): one open parenthesis fewer; closing more than were opened is an error. */
+  #lexRightParen(r: number): void {
+    this.#emit(T.RIGHT_PAREN);
+    this.#parenDepth--;
+    if (this.#parenDepth < 0) this.#errorf(`unexpected right parenthesis ${goQuoteRune(r)}`);
+  }
+
+  /** A string opened by quote `r`: `"` or `'` with escapes, a backquote raw. */
+  #lexQuoted(r: number): void {
+    this.#stringOpen = r;
+    return r === code('`') ? this.#lexRawString() : this.#lexString();
+  }
+
   #lexInsideBraces(): void {
     if (this.input.startsWith('#', this.#pos)) {
       this.#lexLineComment();
@@ -251,12 +258,7 @@ export class Lexer {
         return this.#emit(T.IDENTIFIER);
       }
       case r === code(','): return this.#emit(T.COMMA);
-      case r === code('"') || r === code("'"):
-        this.#stringOpen = r;
-        return this.#lexString();
-      case r === code('`'):
-        this.#stringOpen = r;
-        return this.#lexRawString();
+      case r === code('"') || r === code("'") || r === code('`'): return this.#lexQuoted(r);
       case r === code('='):
         if (this.#nextRune() === code('~')) return this.#emit(T.EQL_REGEX);
         this.#backup();
@@ -294,15 +296,8 @@ export class Lexer {
         this.#emit(T.COLON);
         this.#gotColon = true;
         return;
-      case r === code('('):
-        this.#emit(T.LEFT_PAREN);
-        this.#parenDepth++;
-        return;
-      case r === code(')'):
-        this.#emit(T.RIGHT_PAREN);
-        this.#parenDepth--;
-        if (this.#parenDepth < 0) this.#errorf(`unexpected right parenthesis ${goQuoteRune(r)}`);
-        return;
+      case r === code('('): return this.#lexLeftParen();
+      case r === code(')'): return this.#lexRightParen(r);
       case isSpace(r): return this.#skipSpaces();
       case r === code('+'): return this.#emit(T.ADD);
       case r === code('-'): return this.#emit(T.SUB);
