@@ -179,6 +179,23 @@ test('the real Prometheus remote-reads from Ignis and federates from Ignis; Igni
     t.diagnostic(`Prometheus → Ignis remote read: ${r.queries} queries, ${r.values} values equal (${r.exact} bit-exact)`);
   });
 
+  await t.test('the remote read self-metrics have the same names and labels as Prometheus\' own', async () => {
+    const families = async (base: string) => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const out = new Set<string>();
+      for (const line of text.split('\n')) {
+        const m = /^(prometheus_(?:remote_storage_(?:read_|remote_read_)|api_remote_read_)\w*)(\{[^}]*\})?/.exec(line);
+        if (!m) continue;
+        const names = [...(m[2] ?? '').matchAll(/(\w+)="/g)].map((x) => x[1]).sort();
+        out.add(`${m[1]}{${names.join(',')}}`);
+      }
+      return [...out].sort();
+    };
+    const [ours, theirs] = await Promise.all([families(ignisC.base), families(promA.base)]);
+    assert.deepEqual(ours, theirs);
+    assert.ok(ours.some((f) => f.startsWith('prometheus_remote_storage_read_queries_total{')), ours.join(' '));
+  });
+
   await t.test('Prometheus federating Ignis holds the latest samples with Ignis values and timestamps', async () => {
     // The federated job's own series (`up`, scrape_*) carry job="federate": {job="bench"} is only federated data.
     const [want, got] = await Promise.all([query(ignis.base, '{job="bench"}', { time: at }), query(promF.base, '{job="bench"}', { time: at })]);
