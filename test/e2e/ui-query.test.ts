@@ -236,6 +236,54 @@ describe('ui: query page', { skip: SKIP_NO_CHROMIUM }, () => {
     await page.close();
   });
 
+  test('functions complete, a matrix table lists samples as /api/v1/query does, end time and range presets move the graph', async () => {
+    const p = await browser.page();
+    const { page } = p;
+    await page.goto(server.base + '/query');
+    // Functions complete like metric names.
+    await typeInEditor(page, 'rat');
+    await pickCompletion(page, 'rate');
+    assert.match(await editorText(page), /^rate\(?\)?$/);
+
+    // A range selector in the Table tab: every sample with its timestamp.
+    const evalMs = Math.floor(Date.now() / 1000) * 1000 - 10_000;
+    await page.goto(`${server.base}/query?g0.expr=${encodeURIComponent('app_temperature_celsius[5m]')}&g0.tab=table&g0.moment_input=${encodeURIComponent(formatUTC(evalMs))}`);
+    await waitForTable(page);
+    const api = (await (await fetch(`${server.base}/api/v1/query?query=${encodeURIComponent('app_temperature_celsius[5m]')}&time=${evalMs / 1000}`)).json()) as {
+      data: { resultType: string; result: { values: [number, string][] }[] };
+    };
+    assert.equal(api.data.resultType, 'matrix');
+    assert.equal(api.data.result.length, 1);
+    const want = api.data.result[0]!.values.map(([t, v]) => `${v} @${t}`);
+    assert.ok(want.length >= 10, `${want.length} samples in the last 5 minutes`);
+    const got = await page.locator('[data-testid="result-table"] .value > div').allTextContents();
+    assert.deepEqual(got, want);
+    await screenshot(page, 'query-table-matrix');
+
+    // Graph: ‹ moves the end back by half the range (upstream's step), › forward again; the presets stop at 5m and 2w.
+    await page.goto(server.base + '/query?g0.expr=app_temperature_celsius&g0.tab=graph&g0.range_input=1h');
+    await waitForGraph(page);
+    const earlier = page.waitForRequest((r) => r.url().endsWith('/api/v1/query_range'));
+    const before = Date.now();
+    await page.getByLabel('End time: earlier').click();
+    const body = new URLSearchParams((await earlier).postData() ?? '');
+    const end = Number(body.get('end')) * 1000;
+    assert.ok(end < before && end > before - 3600_000, `end moved back: ${new Date(end).toISOString()}`);
+    await waitForURL(page, /g0\.end_input=/);
+    await waitForGraph(page);
+    assert.ok((await canvasPixels(page)).colored > 100, 'drawn at the earlier end time');
+    await page.getByRole('button', { name: 'Now' }).click();
+    await page.waitForFunction(`!location.search.includes('g0.end_input')`);
+    for (let i = 0; i < 12; i++) await page.getByLabel('Shorter range').click();
+    assert.equal(await page.getByTestId('range-input').inputValue(), '5m');
+    for (let i = 0; i < 12; i++) await page.getByLabel('Longer range').click();
+    assert.equal(await page.getByTestId('range-input').inputValue(), '2w');
+    await waitForURL(page, /g0\.range_input=2w/);
+    await waitForGraph(page);
+    clean(p);
+    await page.close();
+  });
+
   test('legend click isolates a series, hover highlights, Ctrl+click toggles', async () => {
     const p = await browser.page();
     const { page } = p;
