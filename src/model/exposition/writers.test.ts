@@ -53,13 +53,13 @@ const info: MetricFamily = { name: 'build', type: 'info', samples: [{ name: 'bui
 
 /** Lines of `summary` and the first of `utf8` that the text and OpenMetrics writers write alike. */
 const SAME_IN_BOTH_FORMATS = [
-    '# TYPE gc summary',
-    'gc{a="x",z="y",quantile="0.5"} 1.305e-06',
-    'gc_sum{a="x",z="y"} NaN',
-    'gc_count{a="x",z="y"} 0',
-    '# HELP "my.metric" dotted',
-    '# TYPE "my.metric" gauge',
-    '{"my.metric","my.label"="v",ok="x","q\\"uote"="1"} -Inf',
+  '# TYPE gc summary',
+  'gc{a="x",z="y",quantile="0.5"} 1.305e-06',
+  'gc_sum{a="x",z="y"} NaN',
+  'gc_count{a="x",z="y"} 0',
+  '# HELP "my.metric" dotted',
+  '# TYPE "my.metric" gauge',
+  '{"my.metric","my.label"="v",ok="x","q\\"uote"="1"} -Inf',
 ];
 
 test('text 0.0.4 writer output is byte-exact', () => {
