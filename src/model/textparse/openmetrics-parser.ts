@@ -220,6 +220,7 @@ export class OpenMetricsParser extends ScannerBase implements TextParser {
     }
     this.#rules.finish();
     this.#eof = true;
+    this.keyCache?.end();
     this.pos = end;
     return EntryType.None;
   }

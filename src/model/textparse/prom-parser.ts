@@ -48,6 +48,7 @@ export class PromParser extends ScannerBase implements TextParser {
     for (;;) {
       if (p >= end) {
         this.pos = p;
+        this.keyCache?.end();
         return EntryType.None;
       }
       this.lineNo++;
@@ -72,12 +73,12 @@ export class PromParser extends ScannerBase implements TextParser {
     const cache = this.keyCache;
     if (cache !== undefined) {
       // A series of the previous body, validated then: the same bytes need no scanning now.
-      const k = cache.prefixAt(b, start, end);
+      const k = cache.prefixAt(start, end);
       if (k >= 0) {
         const key = cache.peek(k);
         const ke = start + key.length;
-        if (key.charCodeAt(key.length - 1) === RBRACE || this.#bareNameEndsAt(ke)) {
-          this.knownKey = cache.take(k);
+        if (b[ke - 1] === RBRACE || this.#bareNameEndsAt(ke)) {
+          this.knownKey = cache.take(k, start);
           this.#labelsPending = true;
           p = ke;
         }

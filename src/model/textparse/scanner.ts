@@ -131,7 +131,7 @@ export abstract class ScannerBase {
     this.b = body;
     this.end = body.length;
     this.keyCache = keyCache;
-    keyCache?.begin();
+    keyCache?.begin(body);
   }
 
   /** The 1-based line number of the current entry. */

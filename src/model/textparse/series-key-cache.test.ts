@@ -96,3 +96,16 @@ test('key cache: parsing with a cache gives exactly what parsing without one giv
     { numRuns: 500 },
   );
 });
+
+test('key cache: a body that fails to parse leaves the last complete body to reuse, and the cache copies bytes (the body buffer may be overwritten)', () => {
+  const cache = new SeriesKeyCache();
+  const buf = Buffer.from('a{x="1"} 1\nb{y="2"} 2\n');
+  const first = keys(new PromParser(buf, { keyCache: cache }));
+  buf.fill(0x20); // the scraper reuses its buffer for the next body
+  assert.throws(() => keys(new PromParser(Buffer.from('a{x="1"} 1\nb{y="2"} oops\n'), { keyCache: cache })));
+  const again = keys(new PromParser(Buffer.from('a{x="1"} 3\nb{y="2"} 4\n'), { keyCache: cache }));
+  assert.deepEqual(again, first);
+  for (let i = 0; i < first.length; i++) assert.ok(Object.is(again[i], first[i]));
+  // Same length, different bytes: never mistaken for the cached key.
+  assert.deepEqual(keys(new PromParser(Buffer.from('a{x="2"} 3\nb{y="3"} 4\n'), { keyCache: cache })), ['a{x="2"}', 'b{y="3"}']);
+});
