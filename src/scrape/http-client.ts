@@ -24,7 +24,7 @@ import type { Dispatcher } from 'undici';
 import { DEFAULT_SCRAPE_PROTOCOLS, type HTTPClientConfig, type ScrapeProtocol } from '../config/index.js';
 import { createHTTPClient, type HTTPRequestOptions } from '../discovery/index.js';
 import { SCRAPE_ACCEPT_HEADER } from '../model/textparse/index.js';
-import { buildInfo } from '../util/index.js';
+import { buildInfo, goTransportCause } from '../util/index.js';
 import { BodySizeLimitError, HTTPStatusError, RequestError, ScrapeAbortedError } from './errors.js';
 
 const gunzip = promisify(gunzipCb) as (buf: InputType, opts: ZlibOptions) => Promise<Buffer>;
@@ -210,54 +210,7 @@ function gzipMessage(err: unknown): string {
  * `Get "<url>": <cause>`; while reading the body Go reports the bare cause.
  */
 export function requestError(url: string, err: unknown, timedOut: boolean, beforeResponse: boolean): RequestError {
-  const e = err as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
-  let cause: string;
-  if (timedOut) cause = 'context deadline exceeded';
-  else {
-    const addr = e.address !== undefined ? (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`) : hostPort(url);
-    switch (e.code) {
-      case 'ECONNREFUSED':
-        cause = `dial tcp ${addr}: connect: connection refused`;
-        break;
-      case 'EHOSTUNREACH':
-        cause = `dial tcp ${addr}: connect: no route to host`;
-        break;
-      case 'ENETUNREACH':
-        cause = `dial tcp ${addr}: connect: network is unreachable`;
-        break;
-      case 'ETIMEDOUT':
-      case 'UND_ERR_CONNECT_TIMEOUT':
-        cause = `dial tcp ${addr}: i/o timeout`;
-        break;
-      case 'ENOTFOUND':
-        cause = `dial tcp: lookup ${e.hostname ?? hostOf(url)}: no such host`;
-        break;
-      case 'ECONNRESET':
-        cause = 'read: connection reset by peer';
-        break;
-      case 'UND_ERR_SOCKET':
-        cause = 'EOF';
-        break;
-      default:
-        cause = e.message ?? String(err);
-    }
-  }
+  const cause = goTransportCause(url, err, timedOut);
   return new RequestError(beforeResponse ? `Get ${JSON.stringify(url)}: ${cause}` : cause, { cause: err });
 }
 
-function hostPort(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.port !== '' ? u.host : `${u.host}:${u.protocol === 'https:' ? 443 : 80}`;
-  } catch {
-    return url;
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return url;
-  }
-}

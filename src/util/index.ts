@@ -9,6 +9,7 @@ export {
   createConfiguredHTTPClient,
   buildDispatcher,
   tlsConnectionOptions,
+  goTransportCause,
   type ConfiguredHTTPClient,
   type ConfiguredClientOptions,
   type HTTPClientSettings,

@@ -22,7 +22,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { Labels, LabelsBuilder, METRIC_NAME, compareStrings, isValidLegacyLabelName, newMatcher, type Matcher } from '../../model/labels/index.js';
-import { IgnisError, errorMessage } from '../../util/index.js';
+import { IgnisError, errorMessage, goTransportCause } from '../../util/index.js';
 import { ValueType, type LabelMatcher, type Querier, type Queryable, type SampleIterator, type SelectHints, type SelectRequest, type Series, type SeriesSet } from '../interface.js';
 import type { RemoteHTTPClient } from './http-client.js';
 import type { ReadClientMetrics } from './metrics.js';
@@ -86,7 +86,7 @@ export function createReadClient(http: RemoteHTTPClient, url: string, opts: Read
         });
       } catch (err) {
         if (signal?.aborted) throw signal.reason ?? err;
-        throw new RemoteReadError(`error sending request: Post "${url}": ${(err as Error).name === 'TimeoutError' ? 'context deadline exceeded' : errorMessage(err)}`, { cause: err });
+        throw new RemoteReadError(`error sending request: Post "${url}": ${goTransportCause(url, err, (err as Error).name === 'TimeoutError')}`, { cause: err });
       } finally {
         m?.inFlight.dec();
       }

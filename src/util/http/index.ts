@@ -9,3 +9,4 @@ export {
   type HTTPRequestOptions,
   type HeaderValuesSettings,
 } from './client.js';
+export { goTransportCause } from './go-errors.js';
