@@ -1,30 +1,16 @@
 /**
  * The head's WAL side: replay at open (checkpoint, then the segments after it; a damaged tail
- * is repaired — every record before the damage kept — and counted), and WAL truncation after
+ * is repaired — every record before the damage kept — and counted; decoding in `wal-decode.ts`,
+ * in a worker thread for big WALs), and WAL truncation after
  * the head is truncated (checkpoint of the oldest two thirds of the segments, as upstream).
  */
 import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
+import { Labels } from '../../model/labels/index.js';
 import { errorMessage } from '../../util/index.js';
-import {
-  RecordType,
-  SampleBatch,
-  decodeSamples,
-  decodeSeries,
-  decodeTombstones,
-  recordType,
-  type RefSeries,
-  type RefTombstone,
-} from '../record/index.js';
-import {
-  WalCorruptionError,
-  WriteAheadLog,
-  createCheckpoint,
-  deleteCheckpoints,
-  lastCheckpoint,
-  readSegments,
-  repairWal,
-  segmentRange,
-} from '../wlog/index.js';
+import { WalCorruptionError, WriteAheadLog, createCheckpoint, deleteCheckpoints, lastCheckpoint, repairWal, segmentRange } from '../wlog/index.js';
+import { fromFailure, type DecodeJob, type SamplesBatch, type SeriesBatch, type TombstonesBatch } from './wal-decode.js';
+import { openBatchSource, type BatchSource } from './wal-decode-source.js';
 import type { Head } from './head.js';
 import { appendSample, type MemSeries } from './memseries.js';
 
@@ -38,15 +24,24 @@ export interface ReplayStatus {
   done: boolean;
 }
 
+/** Longest run of replay work per turn of the event loop (ms). */
+const SLICE_MS = 10;
+/** Series and samples applied between two looks at the clock. */
+const SERIES_STEP = 256;
+const SAMPLES_STEP = 4096;
+/** WALs (checkpoint plus segments) at least this big are decoded in a worker thread. */
+const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+
+function pause(): Promise<void> {
+  return new Promise((res) => setImmediate(res));
+}
+
 /** State of one replay: label string interning, duplicate references, counters. */
 class Replayer {
   readonly #head: Head;
   readonly #strings = new Map<string, string>();
   /** References of series records that repeat the labels of an existing series → that series. */
   readonly #multiRef = new Map<number, MemSeries>();
-  readonly #series: RefSeries[] = [];
-  readonly #stones: RefTombstone[] = [];
-  readonly #batch = new SampleBatch(4096);
   unknownRefs = 0;
   samples = 0;
   seriesRecords = 0;
@@ -55,151 +50,190 @@ class Replayer {
     this.#head = head;
   }
 
-  readonly intern = (s: string): string => {
+  #intern(s: string): string {
     const c = this.#strings.get(s);
     if (c !== undefined) return c;
     this.#strings.set(s, s);
     return s;
-  };
+  }
 
-  /** Applies one record; throws (→ corruption at this record) when it cannot be decoded. */
-  record(rec: Buffer): void {
+  /** Declares series `from..to-1` of `b` (their first string at `str`); returns the string index after them. */
+  series(b: SeriesBatch, from: number, to: number, str: number): number {
     const head = this.#head;
-    switch (recordType(rec)) {
-      case RecordType.Series: {
-        const list = this.#series;
-        list.length = 0;
-        decodeSeries(rec, list, this.intern);
-        for (const { ref, labels } of list) {
-          this.seriesRecords++;
-          const byRef = head.series.getByRef(ref);
-          if (byRef !== undefined) {
-            // The same series logged again (e.g. after a WAL write failure): nothing to do.
-            if (byRef.labels.equals(labels)) continue;
-          }
-          const existing = head.series.getByLabels(labels);
-          if (existing !== undefined) {
-            if (existing.ref !== ref) this.#multiRef.set(ref, existing);
-            continue;
-          }
-          if (byRef !== undefined) {
-            // A reference reused for other labels cannot happen in a sound WAL; keep the first.
-            this.unknownRefs++;
-            continue;
-          }
-          head.createWithRef(ref, labels).walGen = 0;
-        }
-        break;
+    for (let i = from; i < to; i++) {
+      const n = b.counts[i]!;
+      const kv = new Array<string>(n);
+      for (let k = 0; k < n; k++) kv[k] = this.#intern(b.strings[str + k]!);
+      str += n;
+      const labels = Labels.fromSortedFlat(kv);
+      const ref = b.refs[i]!;
+      this.seriesRecords++;
+      const byRef = head.series.getByRef(ref);
+      if (byRef !== undefined) {
+        // The same series logged again (e.g. after a WAL write failure): nothing to do.
+        if (byRef.labels.equals(labels)) continue;
       }
-      case RecordType.Samples: {
-        const b = this.#batch;
-        b.reset();
-        decodeSamples(rec, b);
-        const minValid = head.minValidTime;
-        let chunks = 0;
-        let appended = 0;
-        let mint = Infinity;
-        let maxt = -Infinity;
-        for (let i = 0; i < b.length; i++) {
-          const ref = b.refs[i]!;
-          const s = head.series.getByRef(ref) ?? this.#multiRef.get(ref);
-          if (s === undefined) {
-            this.unknownRefs++;
-            continue;
-          }
-          const t = b.ts[i]!;
-          if (t < minValid || t <= s.lastT) continue;
-          chunks += appendSample(head, s.slot, b.ts, b.vs, i);
-          if (!s.indexed) {
-            s.indexed = true;
-            head.postings.add(s.ref, s.labels);
-          }
-          if (t < mint) mint = t;
-          if (t > maxt) maxt = t;
-          appended++;
-        }
-        if (mint < head.minT) head.minT = mint;
-        if (maxt > head.maxT) head.maxT = maxt;
-        head.metrics.chunks.inc(chunks);
-        head.metrics.chunksCreated.inc(chunks);
-        this.samples += appended;
-        break;
+      const existing = head.series.getByLabels(labels);
+      if (existing !== undefined) {
+        if (existing.ref !== ref) this.#multiRef.set(ref, existing);
+        continue;
       }
-      case RecordType.Tombstones: {
-        const list = this.#stones;
-        list.length = 0;
-        decodeTombstones(rec, list);
-        for (const st of list) {
-          const s = head.series.getByRef(st.ref) ?? this.#multiRef.get(st.ref);
-          if (s === undefined) continue;
-          let ivs = head.tombstones.get(s.ref);
-          if (ivs === undefined) head.tombstones.set(s.ref, (ivs = []));
-          ivs.push({ mint: st.mint, maxt: st.maxt });
-        }
-        break;
+      if (byRef !== undefined) {
+        // A reference reused for other labels cannot happen in a sound WAL; keep the first.
+        this.unknownRefs++;
+        continue;
       }
-      default:
-      // Exemplars, metadata, histograms, mmap markers: not kept by this head.
+      head.createWithRef(ref, labels).walGen = 0;
+    }
+    return str;
+  }
+
+  /** Appends samples `from..to-1` of `b`. */
+  samplesOf(b: SamplesBatch, from: number, to: number): void {
+    const head = this.#head;
+    const minValid = head.minValidTime;
+    const { refs, ts } = b;
+    let chunks = 0;
+    let appended = 0;
+    let mint = Infinity;
+    let maxt = -Infinity;
+    for (let i = from; i < to; i++) {
+      const ref = refs[i]!;
+      const s = head.series.getByRef(ref) ?? this.#multiRef.get(ref);
+      if (s === undefined) {
+        this.unknownRefs++;
+        continue;
+      }
+      const t = ts[i]!;
+      if (t < minValid || t <= s.lastT) continue;
+      chunks += appendSample(head, s.slot, ts, b.vs, i);
+      if (!s.indexed) {
+        s.indexed = true;
+        head.postings.add(s.ref, s.labels);
+      }
+      if (t < mint) mint = t;
+      if (t > maxt) maxt = t;
+      appended++;
+    }
+    if (mint < head.minT) head.minT = mint;
+    if (maxt > head.maxT) head.maxT = maxt;
+    head.metrics.chunks.inc(chunks);
+    head.metrics.chunksCreated.inc(chunks);
+    this.samples += appended;
+  }
+
+  tombstones(b: TombstonesBatch): void {
+    const head = this.#head;
+    const st = b.stones;
+    for (let i = 0; i < st.length; i += 3) {
+      const s = head.series.getByRef(st[i]!) ?? this.#multiRef.get(st[i]!);
+      if (s === undefined) continue;
+      let ivs = head.tombstones.get(s.ref);
+      if (ivs === undefined) head.tombstones.set(s.ref, (ivs = []));
+      ivs.push({ mint: st[i + 1]!, maxt: st[i + 2]! });
     }
   }
+
+  /**
+   * Applies batches from `src` up to the end of the current job, at most `SLICE_MS` per turn of
+   * the event loop; returns the error the job ended with (undefined when clean).
+   */
+  async applyJob(src: BatchSource, onSegment: (segment: number) => void): Promise<Error | undefined> {
+    let start = performance.now();
+    const breathe = async (): Promise<void> => {
+      if (performance.now() - start < SLICE_MS) return;
+      await pause();
+      start = performance.now();
+    };
+    for (;;) {
+      const b = await src.next();
+      switch (b.kind) {
+        case 'end':
+          return b.error === undefined ? undefined : fromFailure(b.error);
+        case 'segment':
+          onSegment(b.segment);
+          break;
+        case 'series': {
+          let str = 0;
+          for (let i = 0; i < b.refs.length; i += SERIES_STEP) {
+            str = this.series(b, i, Math.min(b.refs.length, i + SERIES_STEP), str);
+            await breathe();
+          }
+          break;
+        }
+        case 'samples':
+          for (let i = 0; i < b.refs.length; i += SAMPLES_STEP) {
+            this.samplesOf(b, i, Math.min(b.refs.length, i + SAMPLES_STEP));
+            await breathe();
+          }
+          break;
+        case 'tombstones':
+          this.tombstones(b);
+          break;
+      }
+      await breathe();
+    }
+  }
+}
+
+/** Total bytes of the files in `dir` (0 when absent). */
+async function filesBytes(dir: string): Promise<number> {
+  let n = 0;
+  for (const f of await fsp.readdir(dir).catch(() => [] as string[])) n += await fsp.stat(join(dir, f)).then((s) => (s.isFile() ? s.size : 0), () => 0);
+  return n;
+}
+
+/** Options of `replayWal`. */
+export interface ReplayOptions {
+  /** Decode in a worker thread: always, never, or (default) when the WAL is at least 8 MiB. */
+  worker?: boolean;
 }
 
 /**
  * Replays the WAL in `dir` into `head`: the newest checkpoint, then the segments after it.
  * Damage in a segment is repaired (logged, counted); damage in the checkpoint is fatal, as
- * upstream. Yields to the event loop every ~10 ms.
+ * upstream. Records are decoded ahead (in a worker thread for a big WAL) and applied at most
+ * ~10 ms per turn of the event loop, so the process keeps answering while it replays.
  */
-export async function replayWal(head: Head, dir: string): Promise<void> {
+export async function replayWal(head: Head, dir: string, opts: ReplayOptions = {}): Promise<void> {
   const t0 = performance.now();
   await fsp.mkdir(dir, { recursive: true });
   const r = new Replayer(head);
   const cp = await lastCheckpoint(dir);
-  let from = 0;
-  if (cp !== undefined) {
-    const onRecord = (rec: Buffer, segment: number, offset: number): void => {
-      try {
-        r.record(rec);
-      } catch (err) {
-        throw new WalCorruptionError(cp.dir, segment, offset, `checkpoint record: ${errorMessage(err)}`, { cause: err });
-      }
-    };
-    await readSegments(cp.dir, onRecord);
-    from = cp.index + 1;
-    head.logger?.info({ dir: cp.dir }, 'WAL checkpoint loaded');
-  }
   const range = await segmentRange(dir);
-  const first = Math.max(from, range.first);
+  const first = Math.max(cp === undefined ? 0 : cp.index + 1, range.first);
+  const jobs: DecodeJob[] = [];
+  if (cp !== undefined) jobs.push({ dir: cp.dir, undecodable: 'checkpoint record' });
+  jobs.push({ dir, from: first, undecodable: 'undecodable record' });
+  const bytes = (cp === undefined ? 0 : await filesBytes(cp.dir)) + (await filesBytes(dir));
+  const src = openBatchSource(jobs, opts.worker ?? bytes >= WORKER_MIN_BYTES);
   head.replayStatus = { min: range.last < 0 ? -1 : first, max: range.last, current: range.last < 0 ? -1 : first, done: false };
   try {
-    await readSegments(
-      dir,
-      (rec, segment, offset) => {
-        try {
-          r.record(rec);
-        } catch (err) {
-          throw new WalCorruptionError(dir, segment, offset, `undecodable record: ${errorMessage(err)}`, { cause: err });
-        }
-      },
-      {
-        from: first,
-        onSegment: (p) => {
-          head.replayStatus = { min: first, max: range.last, current: p.segment, done: false };
-          head.logger?.info({ segment: p.segment, maxSegment: p.last }, 'WAL segment loaded');
-        },
-      },
-    );
-  } catch (err) {
-    if (!(err instanceof WalCorruptionError) || err.dir !== dir) throw err;
-    head.metrics.walCorruptions.inc();
-    head.logger?.warn({ err: err.message }, 'Encountered WAL read error, attempting repair');
-    const res = await repairWal(dir, err);
-    head.logger?.warn(
-      { segment: res.segment, offset: res.offset, droppedBytes: res.droppedBytes, deletedSegments: res.deletedSegments },
-      'WAL repaired: kept every record before the damage, dropped the rest',
-    );
+    if (cp !== undefined) {
+      // Damage in the checkpoint is fatal (upstream refuses to start too).
+      const err = await r.applyJob(src, () => undefined);
+      if (err !== undefined) throw err;
+      head.logger?.info({ dir: cp.dir }, 'WAL checkpoint loaded');
+    }
+    const err = await r.applyJob(src, (segment) => {
+      head.replayStatus = { min: first, max: range.last, current: segment, done: false };
+      head.logger?.info({ segment, maxSegment: range.last }, 'WAL segment loaded');
+    });
+    if (err !== undefined) {
+      if (!(err instanceof WalCorruptionError) || err.dir !== dir) throw err;
+      head.metrics.walCorruptions.inc();
+      head.logger?.warn({ err: err.message }, 'Encountered WAL read error, attempting repair');
+      const res = await repairWal(dir, err);
+      head.logger?.warn(
+        { segment: res.segment, offset: res.offset, droppedBytes: res.droppedBytes, deletedSegments: res.deletedSegments },
+        'WAL repaired: kept every record before the damage, dropped the rest',
+      );
+    }
+  } finally {
+    await src.close();
   }
   head.replayStatus = { min: head.replayStatus.min, max: head.replayStatus.max, current: head.replayStatus.max, done: true };
-  dropEmptySeries(head, range.last);
+  await dropEmptySeries(head, range.last);
   if (r.unknownRefs > 0) head.logger?.warn({ samples: r.unknownRefs }, 'Unknown series references');
   const secs = (performance.now() - t0) / 1000;
   head.metrics.replayDuration.set(secs);
@@ -211,9 +245,19 @@ export async function replayWal(head: Head, dir: string): Promise<void> {
  * all before the head's lower bound): they would only occupy memory until the next truncation.
  * Like GC, remembers them until the WAL segments that mention them are checkpointed away.
  */
-function dropEmptySeries(head: Head, lastSegment: number): void {
+async function dropEmptySeries(head: Head, lastSegment: number): Promise<void> {
   const empty: MemSeries[] = [];
-  for (const s of head.series.values()) if (s.isEmpty()) empty.push(s);
+  let start = performance.now();
+  const all = head.series.values();
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i]!;
+    if (s.isEmpty()) empty.push(s);
+    if ((i & 4095) === 4095 && performance.now() - start > SLICE_MS) {
+      // Nothing else changes the head before replay is over, so the iteration may pause.
+      await pause();
+      start = performance.now();
+    }
+  }
   for (const s of empty) {
     head.series.delete(s);
     head.deleted.set(s.ref, lastSegment);

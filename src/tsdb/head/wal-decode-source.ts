@@ -1,0 +1,109 @@
+/**
+ * Where WAL replay takes its decoded batches from: a `worker_threads` worker decoding ahead
+ * (big WALs: the event loop only applies), or the decoder running inline (small WALs, where
+ * starting a thread costs more than it saves). Both deliver the same batches in the same order:
+ * for every job, its batches and then its `end`.
+ */
+import { Worker } from 'node:worker_threads';
+import { decodeWal, type DecodeJob, type DecodedBatch } from './wal-decode.js';
+
+/** Batches a worker may decode ahead of the event loop (each at most ~400 KB). */
+const WINDOW = 16;
+/** Batches taken between two acknowledgements to the worker (each message costs a wake-up). */
+const ACK_EVERY = 4;
+
+/** A stream of decoded batches; `close()` stops decoding early (idempotent). */
+export interface BatchSource {
+  next(): Promise<DecodedBatch>;
+  close(): Promise<void>;
+}
+
+/** Decodes `jobs` on the event loop, one batch per `next()`. */
+class InlineSource implements BatchSource {
+  readonly #jobs: DecodeJob[];
+  #gen: AsyncGenerator<DecodedBatch> | undefined;
+
+  constructor(jobs: DecodeJob[]) {
+    this.#jobs = jobs.slice();
+  }
+
+  async next(): Promise<DecodedBatch> {
+    for (;;) {
+      if (this.#gen === undefined) {
+        const job = this.#jobs.shift();
+        if (job === undefined) throw new Error('BUG: WAL batches read past the last job');
+        this.#gen = decodeWal(job);
+      }
+      const r = await this.#gen.next();
+      if (!r.done) {
+        if (r.value.kind === 'end') this.#gen = undefined;
+        return r.value;
+      }
+      this.#gen = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#gen?.return(undefined);
+    this.#gen = undefined;
+    this.#jobs.length = 0;
+  }
+}
+
+/** Decodes `jobs` in a worker thread, at most `WINDOW` batches ahead. */
+class WorkerSource implements BatchSource {
+  readonly #worker: Worker;
+  readonly #queue: DecodedBatch[] = [];
+  #failure: Error | undefined;
+  #wake: (() => void) | undefined;
+  #ends: number;
+  #taken = 0;
+
+  constructor(jobs: DecodeJob[]) {
+    this.#ends = jobs.length;
+    const w = new Worker(new URL('./wal-decode-worker.js', import.meta.url), { workerData: { jobs, window: WINDOW } });
+    w.on('message', (b: DecodedBatch) => {
+      if (b.kind === 'end') this.#ends--;
+      this.#queue.push(b);
+      this.#notify();
+    });
+    w.on('error', (err) => {
+      this.#failure ??= new Error(`WAL decoding worker failed: ${err.message}`, { cause: err });
+      this.#notify();
+    });
+    w.on('exit', (code) => {
+      if (this.#ends > 0) this.#failure ??= new Error(`WAL decoding worker exited with code ${code}`);
+      this.#notify();
+    });
+    this.#worker = w;
+  }
+
+  #notify(): void {
+    const w = this.#wake;
+    this.#wake = undefined;
+    w?.();
+  }
+
+  async next(): Promise<DecodedBatch> {
+    while (this.#queue.length === 0) {
+      if (this.#failure !== undefined) throw this.#failure;
+      await new Promise<void>((r) => (this.#wake = r));
+    }
+    const b = this.#queue.shift()!;
+    // Batches that left the window: the worker may decode as many more.
+    if (++this.#taken === ACK_EVERY) {
+      this.#worker.postMessage(this.#taken);
+      this.#taken = 0;
+    }
+    return b;
+  }
+
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}
+
+/** A source decoding `jobs` in a worker thread (`worker` true) or inline. */
+export function openBatchSource(jobs: DecodeJob[], worker: boolean): BatchSource {
+  return worker ? new WorkerSource(jobs) : new InlineSource(jobs);
+}
