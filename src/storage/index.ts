@@ -10,6 +10,7 @@ export {
   type SelectHints,
   type SelectRequest,
   type SampleIterator,
+  type FloatSampleBuffer,
   type Series,
   type SeriesSet,
   type Querier,

@@ -95,11 +95,32 @@ export interface SampleIterator {
   err(): Error | undefined;
 }
 
+/**
+ * A growable buffer of float samples in parallel typed arrays: `n` valid entries in `t` (ms)
+ * and `f` (stale markers keep their NaN bit pattern). Filled by `Series.readFloats`.
+ */
+export interface FloatSampleBuffer {
+  t: Float64Array;
+  f: Float64Array;
+  n: number;
+  /** Makes room for at least `min` samples in total; `t` and `f` may be replaced (contents kept). */
+  reserve(min: number): void;
+}
+
 /** One series: its labels and a way to iterate its samples within the querier's range. */
 export interface Series {
   readonly labels: Labels;
   /** A new iterator, or `reuse` reset onto this series when the implementation supports it. */
   iterator(reuse?: SampleIterator): SampleIterator;
+  /**
+   * Optional bulk read, synchronous: appends the samples with timestamps in `[mint, maxt]`
+   * (also bounded by the querier's range) to `out`, in order. Samples older than the newest one
+   * at or before `anchor` (ms) may be left out: a caller that only looks up "the newest sample
+   * at or before t" for times t ≥ `anchor` passes it to skip work. Returns false, with `out`
+   * unspecified, when the series cannot be read this way (e.g. it holds native histograms or a
+   * chunk needs the iterator's error reporting): the caller then uses `iterator()`.
+   */
+  readFloats?(mint: number, maxt: number, out: FloatSampleBuffer, anchor?: number): boolean;
 }
 
 /**

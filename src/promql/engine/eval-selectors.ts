@@ -20,7 +20,8 @@ export function selectSeries(ev: Evaluator, vs: VectorSelectorPlan, mint: number
 /**
  * Loads the samples of `s` with timestamps in `[mint, maxt]` into `win` (replacing its
  * contents), skipping stale markers when `dropStale`. Native-histogram samples are loaded as
- * opaque entries flagged in `win.hk`. Returns the iterator for reuse.
+ * opaque entries flagged in `win.hk`. Samples older than the newest one at or before `anchor`
+ * may be left out (see `Series.readFloats`). Returns the iterator for reuse.
  */
 export function loadSeries(
   ev: Evaluator,
@@ -30,7 +31,16 @@ export function loadSeries(
   maxt: number,
   dropStale: boolean,
   reuse?: SampleIterator,
-): SampleIterator {
+  anchor?: number,
+): SampleIterator | undefined {
+  win.clear();
+  if (s.readFloats !== undefined && s.readFloats(mint, maxt, win, anchor)) {
+    const n = win.n;
+    ev.shared.budget.totalQueryable += n;
+    win.hk.fill(0, 0, n);
+    if (dropStale) dropStaleMarkers(win);
+    return reuse;
+  }
   const it = s.iterator(reuse);
   win.clear();
   let vt = it.seek(mint);
@@ -50,6 +60,24 @@ export function loadSeries(
   if (err) throw err;
   ev.shared.budget.totalQueryable += loaded;
   return it;
+}
+
+/** Removes stale markers from the float samples of `win`. */
+function dropStaleMarkers(win: Window): void {
+  const t = win.t;
+  const f = win.f;
+  const n = win.n;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const v = f[i]!;
+    if (v !== v && isStaleNaN(v)) continue;
+    if (k !== i) {
+      t[k] = t[i]!;
+      f[k] = v;
+    }
+    k++;
+  }
+  win.n = k;
 }
 
 /**
@@ -74,7 +102,7 @@ export async function evalVectorSelector(ev: Evaluator, vs: VectorSelectorPlan, 
   let series: StepSeries | undefined;
   while (set.next()) {
     const s = set.at();
-    it = loadSeries(ev, s, win, mint, maxt, false, it);
+    it = loadSeries(ev, s, win, mint, maxt, false, it, refStart);
     if (win.n === 0) continue;
     // Reuse the arrays of a series that got no point (common with sparse selectors).
     if (series && series.count === 0) {

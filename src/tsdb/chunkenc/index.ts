@@ -5,6 +5,7 @@
 export { Encoding, encodingName, type Chunk, type ChunkAppender, type ChunkIterator } from './chunk.js';
 export { XorChunk, XorAppender, MAX_SAMPLES_PER_CHUNK } from './xor.js';
 export { XorIterator } from './xor-iterator.js';
+export { decodeXorFloats, XOR_DECODE_DONE, XOR_DECODE_PAST_MAXT, XOR_DECODE_FALLBACK } from './xor-decode.js';
 export {
   xorAppend,
   xorReset,

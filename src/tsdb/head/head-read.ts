@@ -6,6 +6,7 @@
 import { Labels, compareStrings } from '../../model/labels/index.js';
 import {
   ValueType,
+  type FloatSampleBuffer,
   type LabelMatcher,
   type Querier,
   type SampleIterator,
@@ -13,7 +14,7 @@ import {
   type Series,
   type SeriesSet,
 } from '../../storage/index.js';
-import { XorIterator } from '../chunkenc/index.js';
+import { XOR_DECODE_DONE, XOR_DECODE_PAST_MAXT, XorIterator, decodeXorFloats } from '../chunkenc/index.js';
 import { expandPostings, postingsForMatchers } from '../postings/index.js';
 import type { Head } from './head.js';
 import type { MemSeries } from './memseries.js';
@@ -203,7 +204,68 @@ class HeadSeries implements Series {
     const it = reuse instanceof HeadSeriesIterator ? reuse : new HeadSeriesIterator();
     return it.reset(this.#s, this.#head, this.#mint, this.#maxt);
   }
+
+  /**
+   * Decodes the chunks in place (the open chunk too: this runs in one synchronous turn, before
+   * the head can touch it again). When the newest sample is all the caller needs, it comes from
+   * the series' row without decoding anything.
+   */
+  readFloats(mint: number, maxt: number, out: FloatSampleBuffer, anchor = -Infinity): boolean {
+    const s = this.#s;
+    const lo = mint > this.#mint ? mint : this.#mint;
+    const hi = maxt < this.#maxt ? maxt : this.#maxt;
+    if (lo > hi) return true;
+    const lastT = s.lastT;
+    if (lastT <= hi) {
+      // Every committed sample is visible and in range at the top.
+      if (lastT < lo) return true;
+      if (anchor >= lastT) {
+        if (out.n === out.t.length) out.reserve(out.n + 1);
+        out.t[out.n] = lastT;
+        out.f[out.n] = s.lastV;
+        out.n++;
+        return true;
+      }
+    }
+    const a = anchor < hi ? anchor : hi;
+    const head = this.#head;
+    const arena = head.arena;
+    // Chunks newest first, down to the one holding the newest sample at or before the anchor.
+    const found = CHUNKS;
+    let n = 0;
+    let done = false;
+    if (s.hasOpenChunk() && lastT >= lo && s.headMinT <= hi) {
+      found[n++] = -1;
+      if (s.headMinT <= a) done = true;
+    }
+    if (!done) {
+      for (let c = s.newestClosed(); c !== -1; c = arena.previous(c)) {
+        if (arena.maxT(c) < lo) break;
+        const cMin = arena.minT(c);
+        if (cMin > hi) continue;
+        found[n++] = c;
+        if (cMin <= a) break;
+      }
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      const c = found[i]!;
+      let r: number;
+      if (c === -1) {
+        const page = s.openChunkPage(head.openChunks);
+        if (page === undefined) return false;
+        r = decodeXorFloats(page, s.openChunkOffset(), s.openChunkLength(), lo, hi, out);
+      } else {
+        r = decodeXorFloats(arena.slab(c), arena.dataOffset(c), arena.length(c), lo, hi, out);
+      }
+      if (r === XOR_DECODE_PAST_MAXT) break;
+      if (r !== XOR_DECODE_DONE) return false;
+    }
+    return true;
+  }
 }
+
+/** Scratch list of chunk addresses for `HeadSeries.readFloats` (-1: the open chunk). */
+const CHUNKS: number[] = [];
 
 /** A `SeriesSet` over an array. */
 class ArraySeriesSet implements SeriesSet {

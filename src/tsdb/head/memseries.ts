@@ -302,6 +302,21 @@ export class MemSeries {
     return dst;
   }
 
+  /**
+   * The open chunk's data in place, without copying: the pool page holding it (read at
+   * `openChunkOffset()`, `openChunkLength()` bytes), or undefined when there is none. Valid only
+   * until the head next appends or truncates: read it synchronously.
+   */
+  openChunkPage(pool: OpenChunkPool): Uint8Array | undefined {
+    const page = this.#store.istate[this.slot * ROW * 2 + I_PAGE]!;
+    return page < 0 ? undefined : pool.pages[page];
+  }
+
+  /** Byte offset of the open chunk's data in `openChunkPage()`. */
+  openChunkOffset(): number {
+    return this.#store.istate[this.slot * ROW * 2 + I_OFF]!;
+  }
+
   /** Length in bytes of the open chunk's data (0 when none). */
   openChunkLength(): number {
     const is = this.#store.istate;

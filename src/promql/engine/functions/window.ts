@@ -43,19 +43,25 @@ export class Window {
     this.nh = 0;
   }
 
+  /** Makes room for at least `min` samples (`FloatSampleBuffer`); contents are kept. */
+  reserve(min: number): void {
+    if (min <= this.t.length) return;
+    let cap = this.t.length * 2;
+    while (cap < min) cap *= 2;
+    const nt = new Float64Array(cap);
+    nt.set(this.t);
+    this.t = nt;
+    const nf = new Float64Array(cap);
+    nf.set(this.f);
+    this.f = nf;
+    const nk = new Uint8Array(cap);
+    nk.set(this.hk);
+    this.hk = nk;
+  }
+
   /** Appends a sample to the buffer (`hist` marks a native histogram), growing it as needed. */
   push(t: number, f: number, hist = false): void {
-    if (this.n === this.t.length) {
-      const nt = new Float64Array(this.n * 2);
-      nt.set(this.t);
-      this.t = nt;
-      const nf = new Float64Array(this.n * 2);
-      nf.set(this.f);
-      this.f = nf;
-      const nk = new Uint8Array(this.n * 2);
-      nk.set(this.hk);
-      this.hk = nk;
-    }
+    if (this.n === this.t.length) this.reserve(this.n + 1);
     this.t[this.n] = t;
     this.f[this.n] = f;
     this.hk[this.n] = hist ? 1 : 0;
