@@ -291,6 +291,21 @@ describe('ui: query page', { skip: SKIP_NO_CHROMIUM }, () => {
     await waitForGraph(page);
     const all = (await canvasPixels(page)).colored;
     const items = page.locator('.legend-item');
+    // Hovering an entry dims the other series (drawn translucent, so they stop counting as colored).
+    await items.nth(0).hover();
+    let dimmed = all;
+    for (let i = 0; i < 50 && dimmed >= all; i++) {
+      await page.waitForTimeout(50);
+      dimmed = (await canvasPixels(page)).colored;
+    }
+    assert.ok(dimmed < all, `hovering dims the others (${dimmed} < ${all} colored pixels)`);
+    await page.mouse.move(0, 0);
+    let restored = 0;
+    for (let i = 0; i < 50 && restored < all; i++) {
+      await page.waitForTimeout(50);
+      restored = (await canvasPixels(page)).colored;
+    }
+    assert.equal(restored, all, 'leaving the legend shows every series again');
     await items.nth(1).hover();
     await items.nth(0).click();
     assert.equal(await items.nth(0).getAttribute('aria-pressed'), 'true');
