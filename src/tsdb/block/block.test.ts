@@ -232,7 +232,7 @@ test('close waits for open queriers; new queriers are refused', async (t) => {
   assert.equal(closed, true);
 });
 
-test('a failed write leaves no tmp dir; leftovers of crashed writes are removed on request', (t) => {
+test('a failed write leaves no tmp dir; leftovers of crashed writes are removed on request', async (t) => {
   const dir = tmp(t);
   const w = new BlockWriter(dir, { mint: 0, maxt: 10 });
   const s = gen(1)[0]!;
@@ -246,7 +246,7 @@ test('a failed write leaves no tmp dir; leftovers of crashed writes are removed 
   const u = newUlid();
   mkdirSync(join(dir, u + TMP_FOR_CREATION_SUFFIX));
   mkdirSync(join(dir, u));
-  assert.deepEqual(removeTmpBlockDirs(dir), [u + TMP_FOR_CREATION_SUFFIX]);
+  assert.deepEqual(await removeTmpBlockDirs(dir), [u + TMP_FOR_CREATION_SUFFIX]);
   assert.deepEqual(readdirSync(dir), [u]);
 });
 

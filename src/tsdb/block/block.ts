@@ -4,13 +4,14 @@
  * can drop a block while queries still run on it.
  */
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Queryable } from '../../storage/index.js';
 import { ChunkReader, type ChunkReaderOptions } from '../chunks/index.js';
 import { IndexReader } from '../index/index.js';
-import { Tombstones } from '../tombstones/index.js';
+import { TOMBSTONES_FILENAME, Tombstones } from '../tombstones/index.js';
 import { BlockQuerier } from './block-querier.js';
-import { readMeta, type BlockMeta } from './meta.js';
+import { readMeta, readMetaAsync, type BlockMeta } from './meta.js';
 import { isUlid } from './ulid.js';
 import { TMP_FOR_CREATION_SUFFIX } from './block-writer.js';
 
@@ -45,6 +46,24 @@ export class Block implements Queryable {
     const chunks = ChunkReader.open(join(dir, 'chunks'), opts);
     try {
       return new Block(dir, meta, index, chunks, Tombstones.read(dir));
+    } catch (err) {
+      chunks.close();
+      throw err;
+    }
+  }
+
+  /**
+   * As `open`, with asynchronous reads: what the TSDB uses, so that loading blocks of many
+   * megabytes never blocks the event loop on file reads. Parsing the index's symbol and
+   * postings tables stays synchronous (proportional to those tables, not to the block).
+   */
+  static async openAsync(dir: string, opts: ChunkReaderOptions = {}): Promise<Block> {
+    const meta = await readMetaAsync(dir);
+    const indexPath = join(dir, 'index');
+    const index = IndexReader.fromBuffer(await fsp.readFile(indexPath), indexPath);
+    const chunks = await ChunkReader.openAsync(join(dir, 'chunks'), opts);
+    try {
+      return new Block(dir, meta, index, chunks, await readTombstones(dir));
     } catch (err) {
       chunks.close();
       throw err;
@@ -136,19 +155,33 @@ export class Block implements Queryable {
   }
 }
 
+/** `<dir>/tombstones` read asynchronously; none when the file is missing (as upstream). */
+async function readTombstones(dir: string): Promise<Tombstones> {
+  const path = join(dir, TOMBSTONES_FILENAME);
+  let b: Buffer;
+  try {
+    b = await fsp.readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Tombstones();
+    throw err;
+  }
+  return Tombstones.decode(b, path);
+}
+
 /**
  * Removes leftovers of interrupted block writes in a data directory (`<ulid>.tmp-for-creation`
  * and upstream's other `.tmp-*` block dirs) and returns their names, as upstream does on open.
+ * Asynchronous: a half-written block may be big.
  */
-export function removeTmpBlockDirs(dataDir: string): string[] {
+export async function removeTmpBlockDirs(dataDir: string): Promise<string[]> {
   const removed: string[] = [];
-  for (const ent of fs.readdirSync(dataDir, { withFileTypes: true })) {
+  for (const ent of await fsp.readdir(dataDir, { withFileTypes: true })) {
     if (!ent.isDirectory()) continue;
     const dot = ent.name.indexOf('.');
     if (dot !== 26 || !isUlid(ent.name.slice(0, 26))) continue;
     const suffix = ent.name.slice(26);
     if (suffix === TMP_FOR_CREATION_SUFFIX || suffix === '.tmp-for-deletion' || suffix === '.tmp') {
-      fs.rmSync(join(dataDir, ent.name), { recursive: true, force: true });
+      await fsp.rm(join(dataDir, ent.name), { recursive: true, force: true });
       removed.push(ent.name);
     }
   }

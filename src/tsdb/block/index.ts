@@ -9,6 +9,7 @@ export {
   encodeMeta,
   decodeMeta,
   readMeta,
+  readMetaAsync,
   writeMeta,
   type BlockMeta,
   type BlockStats,

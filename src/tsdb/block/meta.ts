@@ -4,6 +4,7 @@
  * `json.MarshalIndent(meta, "", "\t")`.
  */
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { CorruptionError, writeFileAtomicSync } from '../fileutil/index.js';
 import { isUlid } from './ulid.js';
@@ -120,6 +121,12 @@ export function decodeMeta(text: string, file = META_FILENAME): BlockMeta {
 export function readMeta(dir: string): BlockMeta {
   const path = join(dir, META_FILENAME);
   return decodeMeta(fs.readFileSync(path, 'utf8'), path);
+}
+
+/** As `readMeta`, with an asynchronous read. */
+export async function readMetaAsync(dir: string): Promise<BlockMeta> {
+  const path = join(dir, META_FILENAME);
+  return decodeMeta(await fsp.readFile(path, 'utf8'), path);
 }
 
 /** Writes `<dir>/meta.json` atomically (tmp, fsync, rename, fsync dir); returns its size in bytes. */

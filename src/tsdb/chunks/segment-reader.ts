@@ -4,6 +4,7 @@
  * positional reads. Every chunk is bounds-checked and its CRC-32C verified before decoding.
  */
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { chunkFromBytes, type Chunk } from '../chunkenc/index.js';
 import { CorruptionError, crc32c } from '../fileutil/index.js';
@@ -27,11 +28,31 @@ interface Segment {
 
 /** The numbered segment files of `dir` in name order (upstream: names that parse as integers). */
 export function segmentFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir)
+  return numbered(dir, fs.readdirSync(dir));
+}
+
+function numbered(dir: string, names: string[]): string[] {
+  return names
     .filter((f) => /^\d+$/.test(f))
     .sort((a, b) => Number(a) - Number(b))
     .map((f) => join(dir, f));
+}
+
+/** Checks magic and version in `head`, the first bytes of `seg`. */
+function checkHeader(seg: Segment, head: Buffer): void {
+  const path = seg.path;
+  if (seg.size < SEGMENT_HEADER_SIZE) throw new CorruptionError(path, 0, `segment of ${seg.size} bytes is shorter than its ${SEGMENT_HEADER_SIZE}-byte header`);
+  const magic = head.readUInt32BE(0);
+  if (magic !== MAGIC_CHUNKS) throw new CorruptionError(path, 0, `invalid magic number 0x${magic.toString(16)} (want 0x${MAGIC_CHUNKS.toString(16)})`);
+  if (head[4] !== CHUNKS_FORMAT_V1) throw new CorruptionError(path, 4, `invalid chunk format version ${head[4]}`);
+}
+
+/** Opens a segment too big to load for positional reads and returns its header bytes. */
+function openForPread(seg: Segment): Buffer {
+  seg.fd = fs.openSync(seg.path, 'r');
+  const head = Buffer.alloc(SEGMENT_HEADER_SIZE);
+  fs.readSync(seg.fd, head, 0, SEGMENT_HEADER_SIZE, 0);
+  return head;
 }
 
 /**
@@ -55,23 +76,38 @@ export class ChunkReader {
     const segs: Segment[] = [];
     try {
       for (const path of segmentFiles(dir)) {
-        const size = fs.statSync(path).size;
-        const seg: Segment = { path, size, buf: undefined, fd: -1 };
+        const seg: Segment = { path, size: fs.statSync(path).size, buf: undefined, fd: -1 };
         segs.push(seg);
-        let head: Buffer;
-        if (size <= limit) {
+        if (seg.size <= limit) {
           seg.buf = fs.readFileSync(path);
           seg.size = seg.buf.length;
-          head = seg.buf;
-        } else {
-          seg.fd = fs.openSync(path, 'r');
-          head = Buffer.alloc(SEGMENT_HEADER_SIZE);
-          fs.readSync(seg.fd, head, 0, SEGMENT_HEADER_SIZE, 0);
         }
-        if (seg.size < SEGMENT_HEADER_SIZE) throw new CorruptionError(path, 0, `segment of ${seg.size} bytes is shorter than its ${SEGMENT_HEADER_SIZE}-byte header`);
-        const magic = head.readUInt32BE(0);
-        if (magic !== MAGIC_CHUNKS) throw new CorruptionError(path, 0, `invalid magic number 0x${magic.toString(16)} (want 0x${MAGIC_CHUNKS.toString(16)})`);
-        if (head[4] !== CHUNKS_FORMAT_V1) throw new CorruptionError(path, 4, `invalid chunk format version ${head[4]}`);
+        checkHeader(seg, seg.buf ?? openForPread(seg));
+      }
+    } catch (err) {
+      for (const s of segs) if (s.fd >= 0) fs.closeSync(s.fd);
+      throw err;
+    }
+    return new ChunkReader(dir, segs);
+  }
+
+  /**
+   * As `open`, but files are listed and loaded with asynchronous reads, so that opening a big
+   * block does not block the event loop (only the few bytes of a large file's header are read
+   * synchronously).
+   */
+  static async openAsync(dir: string, opts: ChunkReaderOptions = {}): Promise<ChunkReader> {
+    const limit = opts.loadLimit ?? 64 << 20;
+    const segs: Segment[] = [];
+    try {
+      for (const path of numbered(dir, await fsp.readdir(dir))) {
+        const seg: Segment = { path, size: (await fsp.stat(path)).size, buf: undefined, fd: -1 };
+        segs.push(seg);
+        if (seg.size <= limit) {
+          seg.buf = await fsp.readFile(path);
+          seg.size = seg.buf.length;
+        }
+        checkHeader(seg, seg.buf ?? openForPread(seg));
       }
     } catch (err) {
       for (const s of segs) if (s.fd >= 0) fs.closeSync(s.fd);

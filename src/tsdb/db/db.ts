@@ -150,12 +150,12 @@ export class DB implements Storage {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       if (!this.opts.noLockfile) this.#lock = DirLock.acquire(this.dir);
-      const removed = removeTmpBlockDirs(this.dir);
+      const removed = await removeTmpBlockDirs(this.dir);
       if (removed.length > 0) this.#logger?.info({ dirs: removed }, 'Removed tmp block directories of an interrupted write or deletion');
-      this.#removeHeadChunks();
+      await this.#removeHeadChunks();
       const walDir = join(this.dir, 'wal');
-      fs.mkdirSync(walDir, { recursive: true });
-      for (const n of fs.readdirSync(walDir)) if (/^checkpoint\.\d+\.tmp$/.test(n)) fs.rmSync(join(walDir, n), { recursive: true, force: true });
+      await fsp.mkdir(walDir, { recursive: true });
+      for (const n of await fsp.readdir(walDir)) if (/^checkpoint\.\d+\.tmp$/.test(n)) await fsp.rm(join(walDir, n), { recursive: true, force: true });
       await this.#reload();
       const newest = this.#blocks.reduce((m, b) => Math.max(m, b.maxTime()), -Infinity);
       this.#head = await Head.open({
@@ -191,10 +191,10 @@ export class DB implements Storage {
    * those files hold; left in place, they would go stale while Ignis writes the WAL, and a later
    * Prometheus could attach them to series references Ignis has reused.
    */
-  #removeHeadChunks(): void {
+  async #removeHeadChunks(): Promise<void> {
     const p = join(this.dir, 'chunks_head');
     if (!fs.existsSync(p)) return;
-    fs.rmSync(p, { recursive: true, force: true });
+    await fsp.rm(p, { recursive: true, force: true });
     this.#logger?.info({ dir: p }, "Removed Prometheus' memory-mapped head chunks; the head is rebuilt from the WAL, which holds the same samples");
   }
 
@@ -427,7 +427,7 @@ export class DB implements Storage {
     let res;
     try {
       const walBytes = this.opts.retentionBytes > 0 ? await dirSize(join(this.dir, 'wal')) : 0;
-      res = loadBlocks(this.dir, this.#blocks, this.opts, walBytes);
+      res = await loadBlocks(this.dir, this.#blocks, this.opts, walBytes);
     } catch (err) {
       this.#metrics.reloadsFailed.inc();
       throw err;

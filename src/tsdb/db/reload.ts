@@ -5,12 +5,11 @@
  * time and size retention, and delete obsolete blocks by renaming them to `.tmp-for-deletion`
  * before removing them, so that a crash never leaves half a block that looks whole.
  */
-import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageError } from '../../storage/index.js';
 import { errorMessage } from '../../util/index.js';
-import { Block, isUlid, readMeta, type BlockMeta } from '../block/index.js';
+import { Block, isUlid, readMetaAsync, type BlockMeta } from '../block/index.js';
 import type { ResolvedOptions } from './db-options.js';
 import { beyondSizeRetention, beyondTimeRetention } from './retention.js';
 
@@ -51,13 +50,13 @@ export interface LoadResult {
 /**
  * Decides which blocks of `dir` to use. `current` are the blocks open now (reused when still
  * wanted). Throws `StorageError` for a block whose meta.json or files are unreadable, unless a
- * newer block supersedes it (upstream fails the open in that case too).
+ * newer block supersedes it (upstream fails the open in that case too). Reads asynchronously.
  */
-export function loadBlocks(dir: string, current: readonly Block[], opts: ResolvedOptions, walBytes: number): LoadResult {
+export async function loadBlocks(dir: string, current: readonly Block[], opts: ResolvedOptions, walBytes: number): Promise<LoadResult> {
   const open = new Map(current.map((b) => [b.meta.ulid, b]));
   const metas = new Map<string, BlockMeta>();
   const corrupted = new Map<string, unknown>();
-  for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
+  for (const ent of await fsp.readdir(dir, { withFileTypes: true })) {
     if (!ent.isDirectory() || !isUlid(ent.name)) continue;
     // An open block's meta is current (this process is the only writer of the directory).
     const known = open.get(ent.name);
@@ -66,7 +65,7 @@ export function loadBlocks(dir: string, current: readonly Block[], opts: Resolve
       continue;
     }
     try {
-      metas.set(ent.name, readMeta(join(dir, ent.name)));
+      metas.set(ent.name, await readMetaAsync(join(dir, ent.name)));
     } catch (err) {
       corrupted.set(ent.name, err);
     }
@@ -87,7 +86,7 @@ export function loadBlocks(dir: string, current: readonly Block[], opts: Resolve
       let b = open.get(ulid);
       if (b === undefined) {
         try {
-          b = Block.open(join(dir, ulid));
+          b = await Block.openAsync(join(dir, ulid));
         } catch (err) {
           throw new StorageError(`open block ${join(dir, ulid)}: ${errorMessage(err)}`, { cause: err });
         }
