@@ -5,7 +5,9 @@
  * 2. Prometheus scraping Ignis' `/federate` (`honor_labels: true`, `match[]`) holds the latest
  *    sample of every federated series with Ignis' value and timestamp;
  * 3. Ignis with `remote_read` from Prometheus (which scrapes the data) answers the same as
- *    Prometheus: a streamed-chunks response decoded and merged into Ignis' queries.
+ *    Prometheus: a streamed-chunks response decoded and merged into Ignis' queries;
+ * 4. both federate local data only (remote-read series are not federated) and export the same
+ *    remote read self-metrics.
  * Query results are compared value by value (relative difference ≤ 1e-9: the two engines may
  * sum in a different order), and the number of exactly equal values is reported.
  */
@@ -177,6 +179,13 @@ test('the real Prometheus remote-reads from Ignis and federates from Ignis; Igni
   await t.test('Ignis remote-reading Prometheus answers as Prometheus', async () => {
     const r = await compareAll(promB, ignisC, at);
     t.diagnostic(`Prometheus → Ignis remote read: ${r.queries} queries, ${r.values} values equal (${r.exact} bit-exact)`);
+  });
+
+  await t.test('/federate serves local data only, as upstream: remote-read series are not federated', async () => {
+    const fed = async (base: string) => (await (await fetch(`${base}/federate?match[]=${encodeURIComponent('{job="bench"}')}`)).text()).trim();
+    const [ours, theirs] = await Promise.all([fed(ignisC.base), fed(promA.base)]);
+    assert.equal(theirs, '', 'Prometheus reading Ignis remotely federates none of it');
+    assert.equal(ours, '', 'nor does Ignis reading Prometheus remotely');
   });
 
   await t.test('the remote read self-metrics have the same names and labels as Prometheus\' own', async () => {
