@@ -289,6 +289,9 @@ describe('ui: pages', { skip: SKIP_NO_CHROMIUM }, () => {
         await page.locator('.cm-content').waitFor();
         clean(q);
         await page.close();
+      } catch (err) {
+        // What the server said explains most failures here (a replay error, an early exit).
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\nignis server (exited: ${replaying.exited()}):\n${replaying.output().slice(-3000)}`);
       } finally {
         await replaying.stop();
       }
