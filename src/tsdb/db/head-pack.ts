@@ -8,11 +8,18 @@ import { Labels } from '../../model/labels/index.js';
 import type { BlockSeries } from '../head/index.js';
 import type { Interval } from '../tombstones/index.js';
 
-/** Series of one head range in flat arrays (transferable; see `packHeadSeries`). */
+/**
+ * Series of one head range in flat typed arrays, all transferable (see `packHeadSeries`): no
+ * JS strings, whose structured clone would run on the event loop in one go (seconds for
+ * millions of series).
+ */
 export interface PackedSeries {
-  /** Label names and values of every series, concatenated. */
-  labels: string[];
-  /** Per series: number of strings in `labels` (2 × labels). */
+  /** Label names and values of every series, UTF-8, concatenated (first `labelBytesUsed` bytes). */
+  labelBytes: Uint8Array;
+  labelBytesUsed: number;
+  /** Byte length of each of those strings, in order. */
+  labelLens: Int32Array;
+  /** Per series: number of strings (2 × labels). */
   labelCounts: Int32Array;
   /** Per series: number of chunks. */
   chunkCounts: Int32Array;
@@ -46,11 +53,27 @@ export async function packHeadSeries(
 ): Promise<PackedSeries> {
   let nChunks = 0;
   let nBytes = 0;
+  let nStrings = 0;
   for (const s of series) {
     nChunks += s.chunks.length;
+    nStrings += s.labels.length * 2;
     for (const c of s.chunks) nBytes += c.data.length;
   }
-  const labels: string[] = [];
+  const labelLens = new Int32Array(nStrings);
+  let labelBytes = Buffer.allocUnsafe(Math.max(1024, nStrings * 16));
+  let lb = 0;
+  let li = 0;
+  const putString = (str: string): void => {
+    // A UTF-8 string takes at most 3 bytes per UTF-16 unit.
+    if (lb + str.length * 3 > labelBytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(labelBytes.length * 2, lb + str.length * 3));
+      labelBytes.copy(grown, 0, 0, lb);
+      labelBytes = grown;
+    }
+    const n = labelBytes.write(str, lb, 'utf8');
+    labelLens[li++] = n;
+    lb += n;
+  };
   const labelCounts = new Int32Array(series.length);
   const chunkCounts = new Int32Array(series.length);
   const chunkMeta = new Float64Array(nChunks * 4);
@@ -62,7 +85,10 @@ export async function packHeadSeries(
   for (let i = 0; i < series.length; i++) {
     const s = series[i]!;
     const n = s.labels.length;
-    for (let k = 0; k < n; k++) labels.push(s.labels.nameAt(k), s.labels.valueAt(k));
+    for (let k = 0; k < n; k++) {
+      putString(s.labels.nameAt(k));
+      putString(s.labels.valueAt(k));
+    }
     labelCounts[i] = n * 2;
     chunkCounts[i] = s.chunks.length;
     for (const c of s.chunks) {
@@ -82,7 +108,10 @@ export async function packHeadSeries(
       start = performance.now();
     }
   }
-  return { labels, labelCounts, chunkCounts, chunkMeta, data, deleted: Float64Array.from(deleted) };
+  // A pooled Buffer may share its ArrayBuffer with others: hand over a buffer of our own.
+  const ownLabelBytes = new Uint8Array(lb);
+  ownLabelBytes.set(labelBytes.subarray(0, lb));
+  return { labelBytes: ownLabelBytes, labelBytesUsed: lb, labelLens, labelCounts, chunkCounts, chunkMeta, data, deleted: Float64Array.from(deleted) };
 }
 
 /** One unpacked series: labels, chunks as views into the packed data, deletions. */
@@ -94,13 +123,20 @@ export interface UnpackedSeries {
 
 /** Calls `fn` for every series of `p` in order (the worker side of `packHeadSeries`). */
 export function forEachPackedSeries(p: PackedSeries, fn: (s: UnpackedSeries) => void): void {
+  const bytes = Buffer.from(p.labelBytes.buffer, p.labelBytes.byteOffset, p.labelBytesUsed);
   let li = 0;
+  let lb = 0;
   let ci = 0;
   let di = 0;
   for (let i = 0; i < p.labelCounts.length; i++) {
     const n = p.labelCounts[i]!;
-    const labels = Labels.fromSortedFlat(p.labels.slice(li, li + n));
-    li += n;
+    const kv = new Array<string>(n);
+    for (let k = 0; k < n; k++) {
+      const len = p.labelLens[li++]!;
+      kv[k] = bytes.toString('utf8', lb, lb + len);
+      lb += len;
+    }
+    const labels = Labels.fromSortedFlat(kv);
     const chunks: UnpackedSeries['chunks'] = [];
     for (let k = 0; k < p.chunkCounts[i]!; k++, ci++) {
       const o = p.chunkMeta[ci * 4 + 2]!;
@@ -117,5 +153,5 @@ export function forEachPackedSeries(p: PackedSeries, fn: (s: UnpackedSeries) => 
 
 /** The transfer list for `postMessage` of a packed range (its large buffers). */
 export function transferables(p: PackedSeries): ArrayBuffer[] {
-  return [p.labelCounts.buffer, p.chunkCounts.buffer, p.chunkMeta.buffer, p.data.buffer, p.deleted.buffer] as ArrayBuffer[];
+  return [p.labelBytes.buffer, p.labelLens.buffer, p.labelCounts.buffer, p.chunkCounts.buffer, p.chunkMeta.buffer, p.data.buffer, p.deleted.buffer] as ArrayBuffer[];
 }
