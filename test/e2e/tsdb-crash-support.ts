@@ -4,22 +4,16 @@
  * whole, no commit partial, no sample stored twice across blocks and head, no tmp directory.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createInterface } from 'node:readline';
 import { newMatcher } from '../../src/model/labels/index.js';
 import { ValueType, type Queryable } from '../../src/storage/index.js';
 import { DB } from '../../src/tsdb/db/index.js';
+import { runUntilKilled, type ChildRun } from '../support/kill-child.js';
 
 const CHILD = new URL('./tsdb-crash-child.js', import.meta.url).pathname;
 
 /** What one child run did. */
-export interface RunResult {
-  first: number;
-  lastAck: number;
-  acks: number;
-  /** Wall time from `ready` to the kill, ms. */
-  ms: number;
+export interface RunResult extends ChildRun {
   /** Names of tmp block directories present right after the kill (the kill hit a block write or deletion). */
   tmpAtKill: string[];
 }
@@ -41,51 +35,23 @@ export function tmpDirs(dir: string): string[] {
  * by 60 s). With `onTmp`, the kill waits after that until a tmp block directory appears (a block
  * write or deletion in progress; at most 5 s more) and then comes 0–15 ms later.
  */
-export function runChild(dir: string, p: ChildParams, killAfterMs: number, onTmp = false): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dir, String(p.series), String(p.stepMs), String(p.blockMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const pid = child.pid!;
-    let first = -1;
-    let lastAck = -1;
-    let acks = 0;
-    let started = 0;
-    let stderr = '';
-    let tmpAtKill: string[] = [];
-    const kill = (): void => {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already exited
-      }
-      tmpAtKill = tmpDirs(dir);
+export async function runChild(dir: string, p: ChildParams, killAfterMs: number, onTmp = false): Promise<RunResult> {
+  let tmpAtKill: string[] = [];
+  const waitForTmp = (kill: () => void): void => {
+    const until = Date.now() + 5000;
+    const poll = (): void => {
+      if (tmpDirs(dir).length > 0 || Date.now() > until) setTimeout(kill, Math.floor(Math.random() * 16));
+      else setTimeout(poll, 1);
     };
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8192)));
-    const guard = setTimeout(kill, 60_000);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const [word, num] = line.split(' ');
-      if (word === 'ready') {
-        first = Number(num);
-        started = Date.now();
-        setTimeout(() => {
-          if (!onTmp) return kill();
-          const until = Date.now() + 5000;
-          const poll = (): void => {
-            if (tmpDirs(dir).length > 0 || Date.now() > until) setTimeout(kill, Math.floor(Math.random() * 16));
-            else setTimeout(poll, 1);
-          };
-          poll();
-        }, killAfterMs);
-      } else if (word === 'ack') {
-        lastAck = Number(num);
-        acks++;
-      }
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(guard);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited with ${code}/${signal}: ${stderr}`));
-      else resolve({ first, lastAck, acks, ms: Date.now() - started, tmpAtKill });
-    });
+    poll();
+  };
+  const run = await runUntilKilled(CHILD, [dir, String(p.series), String(p.stepMs), String(p.blockMs)], killAfterMs, {
+    beforeKill: onTmp ? waitForTmp : undefined,
+    onKill: () => {
+      tmpAtKill = tmpDirs(dir);
+    },
   });
+  return { ...run, tmpAtKill };
 }
 
 /** Samples per commit number k in `q` (series `crash_test`), checking every value. */
