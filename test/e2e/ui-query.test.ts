@@ -236,7 +236,7 @@ describe('ui: query page', { skip: SKIP_NO_CHROMIUM }, () => {
     await page.close();
   });
 
-  test('functions complete, a matrix table lists samples as /api/v1/query does, end time and range presets move the graph', async () => {
+  test('functions complete, highlighting, a matrix table lists samples as /api/v1/query does, end time and range presets move the graph', async () => {
     const p = await browser.page();
     const { page } = p;
     await page.goto(server.base + '/query');
@@ -244,6 +244,17 @@ describe('ui: query page', { skip: SKIP_NO_CHROMIUM }, () => {
     await typeInEditor(page, 'rat');
     await pickCompletion(page, 'rate');
     assert.match(await editorText(page), /^rate\(?\)?$/);
+
+    // Highlighting: function, metric name, label name, string and duration come in different colors.
+    await typeInEditor(page, 'rate(http_requests_total{code="500"}[5m])');
+    await page.keyboard.press('Escape');
+    const colors = (await page.evaluate(`(() => {
+      const out = {};
+      for (const span of document.querySelector('.cm-line').querySelectorAll('span')) out[span.textContent] = getComputedStyle(span).color;
+      return out;
+    })()`)) as Record<string, string>;
+    const distinct = new Set(['rate', 'code', '"500"', '5m'].map((tok) => colors[tok]).filter((c) => c !== undefined));
+    assert.ok(distinct.size >= 3, `highlighted tokens: ${JSON.stringify(colors)}`);
 
     // A range selector in the Table tab: every sample with its timestamp.
     const evalMs = Math.floor(Date.now() / 1000) * 1000 - 10_000;
