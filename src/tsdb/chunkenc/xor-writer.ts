@@ -112,16 +112,27 @@ export function xorAppend(
     s[so + XS_VHI] = hi;
     s[so + XS_VLO] = lo;
   } else {
+    // Bits are gathered in `acc` (the low `an` bits, at most 32) and written with as few
+    // `putBits` calls as possible: the timestamp's and the value's fields usually fit in one
+    // word together. Splitting a bit string differently across writes does not change it.
+    let acc = 0;
+    let an = 0;
     const tDelta = t - f[fo + XS_T]!;
     if (num === 1) {
       pos = putUvarintInt64(buf, pos, tDelta);
     } else {
       const dod = tDelta - f[fo + XS_TDELTA]!;
-      if (dod === 0) pos = putBits(buf, pos, 0, 1);
-      else if (dod >= -8191 && dod <= 8192) pos = putBits(buf, pos, (0b10 << 14) | (dod & 0x3fff), 16);
-      else if (dod >= -65535 && dod <= 65536) pos = putBits(buf, pos, (0b110 << 17) | (dod & 0x1ffff), 20);
-      else if (dod >= -524287 && dod <= 524288) pos = putBits(buf, pos, (0b1110 << 20) | (dod & 0xfffff), 24);
-      else {
+      if (dod === 0) an = 1;
+      else if (dod >= -8191 && dod <= 8192) {
+        acc = (0b10 << 14) | (dod & 0x3fff);
+        an = 16;
+      } else if (dod >= -65535 && dod <= 65536) {
+        acc = (0b110 << 17) | (dod & 0x1ffff);
+        an = 20;
+      } else if (dod >= -524287 && dod <= 524288) {
+        acc = (0b1110 << 20) | (dod & 0xfffff);
+        an = 24;
+      } else {
         pos = putBits(buf, pos, 0b1111, 4);
         pos = putBits(buf, pos, Math.floor(dod / TWO32) | 0, 32);
         pos = putBits(buf, pos, dod >>> 0, 32);
@@ -133,7 +144,7 @@ export function xorAppend(
     s[so + XS_VHI] = hi;
     s[so + XS_VLO] = lo;
     if (xh === 0 && xl === 0) {
-      pos = putBits(buf, pos, 0, 1);
+      pos = putBits(buf, pos, acc << 1, an + 1);
       width = 1;
     } else {
       let lz = xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl);
@@ -141,16 +152,37 @@ export function xorAppend(
       if (lz > 31) lz = 31;
       const leading = s[so + XS_LEAD]!;
       const trailing = s[so + XS_TRAIL]!;
+      let shift: number;
       if (leading !== 0xff && lz >= leading && tz >= trailing) {
         width = 64 - leading - trailing;
-        pos = putBits(buf, pos, 0b10, 2);
-        pos = putShifted(buf, pos, xh, xl, trailing, width);
+        shift = trailing;
+        if (an > 30) {
+          pos = putBits(buf, pos, acc, an);
+          acc = 0;
+          an = 0;
+        }
+        acc = (acc << 2) | 0b10;
+        an += 2;
       } else {
         s[so + XS_LEAD] = lz;
         s[so + XS_TRAIL] = tz;
         width = 64 - lz - tz;
-        pos = putBits(buf, pos, (0b11 << 11) | (lz << 6) | (width & 63), 13);
-        pos = putShifted(buf, pos, xh, xl, tz, width);
+        shift = tz;
+        if (an > 19) {
+          pos = putBits(buf, pos, acc, an);
+          acc = 0;
+          an = 0;
+        }
+        acc = (acc << 13) | (0b11 << 11) | (lz << 6) | (width & 63);
+        an += 13;
+      }
+      if (an + width <= 32) {
+        // The value's bits shifted down by `shift` fit in `width` (< 32) bits: its low word.
+        const v = shift >= 32 ? xh >>> (shift - 32) : shift > 0 ? (xl >>> shift) | (xh << (32 - shift)) : xl;
+        pos = putBits(buf, pos, an === 0 ? v : (acc << width) | v, an + width);
+      } else {
+        if (an > 0) pos = putBits(buf, pos, acc, an);
+        pos = putShifted(buf, pos, xh, xl, shift, width);
       }
     }
   }
