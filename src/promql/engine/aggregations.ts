@@ -22,40 +22,46 @@ export interface Grouping {
   readonly dropName: boolean[];
 }
 
+/**
+ * A string identifying the group of `metric`: the values of the `by` labels, or every label
+ * but the dropped ones for `without` (length-prefixed, so no two groups share a key). Cheaper
+ * than building the group's label set, which is done once per group.
+ */
+function groupKey(metric: Labels, grouping: readonly string[], without: boolean, drop: readonly string[]): string {
+  let key = '';
+  if (!without) {
+    for (let i = 0; i < grouping.length; i++) {
+      const v = metric.get(grouping[i]!);
+      key += v.length + ':' + v;
+    }
+    return key;
+  }
+  const n = metric.length;
+  for (let i = 0; i < n; i++) {
+    const name = metric.nameAt(i);
+    if (drop.includes(name)) continue;
+    const v = metric.valueAt(i);
+    key += name.length + ':' + name + v.length + ':' + v;
+  }
+  return key;
+}
+
 /** Assigns `input` series to groups for `by (grouping)` or `without (grouping)`. */
 export function groupSeries(input: readonly StepSeries[], grouping: readonly string[], without: boolean): Grouping {
   const groupOf = new Int32Array(input.length);
   const labels: Labels[] = [];
   const dropName: boolean[] = [];
-  const byHash = new Map<number, number[]>();
+  const byKey = new Map<string, number>();
   const drop = without ? [METRIC_NAME, ...grouping] : [];
-  const cache = new Map<Labels, Labels>();
   for (let i = 0; i < input.length; i++) {
     const s = input[i]!;
-    let key = cache.get(s.metric);
-    if (!key) {
-      key = without ? s.metric.without(...drop) : s.metric.keep(...grouping);
-      cache.set(s.metric, key);
-    }
-    const h = key.hash();
-    let list = byHash.get(h);
-    let g = -1;
-    if (list) {
-      for (const idx of list) {
-        if (labels[idx]!.equals(key)) {
-          g = idx;
-          break;
-        }
-      }
-    } else {
-      list = [];
-      byHash.set(h, list);
-    }
-    if (g < 0) {
+    const key = groupKey(s.metric, grouping, without, drop);
+    let g = byKey.get(key);
+    if (g === undefined) {
       g = labels.length;
-      labels.push(key);
+      labels.push(without ? s.metric.without(...drop) : s.metric.keep(...grouping));
       dropName.push(false);
-      list.push(g);
+      byKey.set(key, g);
     }
     groupOf[i] = g;
     if (s.dropName) dropName[g] = true;

@@ -223,3 +223,37 @@ test('readFloats returns what the iterator returns; with an anchor, a suffix fro
   q.close();
   await head.close();
 });
+
+test('large selections come back sorted by labels, also after series are added', async () => {
+  const head = await Head.open({});
+  let seed = 11;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const add = async (n: number, t: number): Promise<void> => {
+    const a = head.appender();
+    for (let i = 0; i < n; i++) a.append(0, Labels.fromStrings('__name__', 'm', 'a', String(Math.floor(rnd() * 1e6)), 'b', String(i % 7)), t, 1);
+    await a.commit();
+  };
+  const check = (matchers: ReturnType<typeof newMatcher>[]): number => {
+    const q = head.querier(0, 1000);
+    const ss = q.select(true, undefined, ...matchers);
+    const got: Labels[] = [];
+    while (ss.next()) got.push(ss.at().labels);
+    q.close();
+    const want = [...got].sort(Labels.compare);
+    assert.deepEqual(got.map(String), want.map(String));
+    return got.length;
+  };
+  await add(5000, 10);
+  assert.ok(check([M]) > 4000);
+  assert.ok(check([M, newMatcher('=', 'b', '3')]) > 500);
+  await add(3000, 20); // new series: ranks are recomputed for large selections
+  assert.ok(check([M]) > 7000);
+  assert.ok(check([M, newMatcher('!=', 'b', '3')]) > 6000);
+  await add(10, 30);
+  assert.ok(check([M, newMatcher('=', 'b', '1')]) > 1000); // small share of the head: compares labels
+  assert.ok(check([M]) > 8000);
+  await head.close();
+});

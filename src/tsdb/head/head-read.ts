@@ -294,6 +294,72 @@ class ArraySeriesSet implements SeriesSet {
 }
 
 /**
+ * Positions of the head's series in label order (`Labels.compare`), by reference: -1 (or past
+ * the end) for series added since the ranks were computed. References are never reused, so the
+ * ranks of the remaining series stay in order when series are deleted.
+ */
+const labelRanks = new WeakMap<Head, Int32Array>();
+
+/** Below this many series a plain comparison sort is cheaper than ranks. */
+const RANK_MIN = 2048;
+
+/** Ranks for every current series of `head` (one comparison sort of all of them). */
+function computeRanks(head: Head): Int32Array {
+  const all = head.series.values();
+  all.sort((a, b) => Labels.compare(a.labels, b.labels));
+  let maxRef = 0;
+  for (const s of all) if (s.ref > maxRef) maxRef = s.ref;
+  const ranks = new Int32Array(maxRef + 1 + 1024).fill(-1);
+  for (let i = 0; i < all.length; i++) ranks[all[i]!.ref] = i;
+  labelRanks.set(head, ranks);
+  return ranks;
+}
+
+/** Series a select matched, and the newest time each may show (isolation, querier range). */
+interface Matched {
+  series: MemSeries[];
+  maxts: number[];
+}
+
+/**
+ * The indices of `series` in label order. Large selections sort by the head's cached label
+ * ranks (a native sort of numbers instead of label comparisons); the ranks are recomputed when
+ * a large selection meets a series added since, which costs one sort of every series, so small
+ * selections then compare labels.
+ */
+function labelOrder(head: Head, series: readonly MemSeries[]): ArrayLike<number> {
+  const m = series.length;
+  let ranks: Int32Array | undefined;
+  if (m >= RANK_MIN && m < RANK_INDEX_LIMIT) {
+    ranks = labelRanks.get(head);
+    if (ranks !== undefined) {
+      for (let i = 0; i < m; i++) {
+        const ref = series[i]!.ref;
+        if (ref >= ranks.length || ranks[ref]! < 0) {
+          ranks = undefined;
+          break;
+        }
+      }
+    }
+    if (ranks === undefined && m * 4 >= head.series.size) ranks = computeRanks(head);
+  }
+  if (ranks === undefined) {
+    const idx = Array.from({ length: m }, (_, i) => i);
+    return idx.sort((a, b) => Labels.compare(series[a]!.labels, series[b]!.labels));
+  }
+  // rank * RANK_INDEX_LIMIT + index: distinct, exact in a double, and sorted natively.
+  const keys = new Float64Array(m);
+  for (let i = 0; i < m; i++) keys[i] = ranks[series[i]!.ref]! * RANK_INDEX_LIMIT + i;
+  keys.sort();
+  const order = new Int32Array(m);
+  for (let i = 0; i < m; i++) order[i] = keys[i]! % RANK_INDEX_LIMIT;
+  return order;
+}
+
+/** Selections of this many series or more compare labels (keeps rank keys exact in doubles). */
+const RANK_INDEX_LIMIT = 2 ** 22;
+
+/**
  * A querier over the head for `[mint, maxt]`. Selects are evaluated eagerly (postings are
  * expanded in the same synchronous turn), iteration is lazy and bounded by the isolation
  * snapshot. Close it: open queriers make commits keep isolation bookkeeping.
@@ -312,28 +378,42 @@ export class HeadQuerier implements Querier {
     this.#snapshot = snapshot;
   }
 
-  /** Series matched by `matchers` that have samples in range (as of the snapshot). */
-  #matching(matchers: readonly LabelMatcher[]): { s: MemSeries; maxt: number }[] {
+  /**
+   * Series matched by `matchers` that have samples in range (as of the snapshot), with the
+   * newest time each may show, in postings order.
+   */
+  #matching(matchers: readonly LabelMatcher[]): Matched {
     const head = this.#head;
-    const out: { s: MemSeries; maxt: number }[] = [];
+    const out: Matched = { series: [], maxts: [] };
     if (this.#closed || matchers.length === 0) return out;
     const refs = expandPostings(postingsForMatchers(head.postingsReader, matchers));
+    const series = out.series;
+    const maxts = out.maxts;
     for (const ref of refs) {
       const s = head.series.getByRef(ref);
       if (s === undefined) continue;
       const vis = s.visibleMaxT(this.#snapshot);
       const maxt = vis < this.#maxt ? vis : this.#maxt;
       if (maxt < this.#mint || s.minTime() > maxt) continue;
-      out.push({ s, maxt });
+      series.push(s);
+      maxts.push(maxt);
     }
     return out;
   }
 
   select(sortSeries: boolean, _hints: SelectHints | undefined, ...matchers: LabelMatcher[]): SeriesSet {
-    const found = this.#matching(matchers);
-    const list: HeadSeries[] = new Array(found.length);
-    for (let i = 0; i < found.length; i++) list[i] = new HeadSeries(found[i]!.s, this.#head, this.#mint, found[i]!.maxt);
-    if (sortSeries) list.sort((a, b) => Labels.compare(a.labels, b.labels));
+    const { series, maxts } = this.#matching(matchers);
+    const m = series.length;
+    const list: HeadSeries[] = new Array(m);
+    if (sortSeries && m > 1) {
+      const order = labelOrder(this.#head, series);
+      for (let i = 0; i < m; i++) {
+        const k = order[i]!;
+        list[i] = new HeadSeries(series[k]!, this.#head, this.#mint, maxts[k]!);
+      }
+    } else {
+      for (let i = 0; i < m; i++) list[i] = new HeadSeries(series[i]!, this.#head, this.#mint, maxts[i]!);
+    }
     return new ArraySeriesSet(list);
   }
 
@@ -346,7 +426,7 @@ export class HeadQuerier implements Querier {
     if (!this.#overlapsHead()) return [];
     if (matchers.length === 0) return this.#head.postings.labelNames();
     const names = new Set<string>();
-    for (const { s } of this.#matching(matchers)) s.labels.forEach((n) => names.add(n));
+    for (const s of this.#matching(matchers).series) s.labels.forEach((n) => names.add(n));
     return [...names].sort(compareStrings);
   }
 
@@ -354,7 +434,7 @@ export class HeadQuerier implements Querier {
     if (!this.#overlapsHead()) return [];
     if (matchers.length === 0) return this.#head.postings.labelValues(name);
     const values = new Set<string>();
-    for (const { s } of this.#matching(matchers)) {
+    for (const s of this.#matching(matchers).series) {
       const v = s.labels.get(name);
       if (v !== '') values.add(v);
     }
