@@ -11,8 +11,14 @@
  * Prometheus 2.42 measured 1.9 µs CPU per sample for the whole server on this machine
  * (`../shared/bench/BASELINE.md`).
  *
+ * `--replay` takes the HTTP and the clock out: each target's body is fetched once, then the
+ * bodies are appended round after round, synchronously, through the same per-target
+ * `BodyAppender` + `ReportWriter` a scrape loop uses, with timestamps one interval apart. It prints
+ * CPU µs per sample of that path alone (parse, scrape cache, staleness, report series, the
+ * storage's append/commit), steadier than the live mode on a busy machine.
+ *
  *   node dist/bench/scrape.bench.js [--targets 10] [--series 10000] [--interval-ms 1000]
- *        [--seconds 30] [--warmup 5] [--storage memory|null] [--builtin]
+ *        [--seconds 30] [--warmup 5] [--storage memory|null] [--builtin] [--replay]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,7 +29,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/index.js';
 import { Labels } from '../src/model/labels/index.js';
-import { ScrapeManager } from '../src/scrape/index.js';
+import { BodyAppender, ReportWriter, ScrapeCache, ScrapeManager } from '../src/scrape/index.js';
+import { SeriesKeyCache } from '../src/model/textparse/index.js';
 import { MemoryStorage } from '../src/storage/memory/index.js';
 import type { Appendable, Appender, SeriesRef } from '../src/storage/index.js';
 import { createLogger } from '../src/util/index.js';
@@ -37,6 +44,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     storage: { type: 'string', default: 'memory' },
     builtin: { type: 'boolean', default: false },
+    replay: { type: 'boolean', default: false },
   },
 });
 const K = Number(args.targets);
@@ -150,7 +158,81 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** The `--replay` mode; see the module comment. */
+async function replay(): Promise<void> {
+  const base = await freePorts(K);
+  const { child, source } = await startTargets(base, 120);
+  const bodies: Buffer[] = [];
+  try {
+    for (let i = 0; i < K; i++) bodies.push(Buffer.from(await (await fetch(`http://127.0.0.1:${base + i}/metrics`)).arrayBuffer()));
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const storage = args.storage === 'null' ? undefined : new MemoryStorage();
+  const app = new CountingAppendable(storage);
+  const loops = bodies.map((body, i) => {
+    const targetLabels = Labels.fromStrings('instance', `127.0.0.1:${base + i}`, 'job', 'bench');
+    const appender = new BodyAppender(
+      {
+        targetLabels,
+        honorLabels: false,
+        honorTimestamps: true,
+        trackTimestampsStaleness: false,
+        sampleLimit: 0,
+        labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
+        metricRelabel: [],
+        validationScheme: 'utf8',
+        fallbackFormat: undefined,
+      },
+      new ScrapeCache(),
+      new SeriesKeyCache(),
+    );
+    return { body, appender, report: new ReportWriter(targetLabels, false) };
+  });
+  let t = Date.now();
+  const round = async (): Promise<void> => {
+    t += INTERVAL;
+    for (const l of loops) {
+      const a = app.appender();
+      const res = l.appender.append(a, l.body, 'text/plain; version=0.0.4', t);
+      if (res.error !== undefined) throw res.error;
+      l.report.report(a, t, { up: 1, durationSeconds: 0.01, scraped: res.total, postRelabel: res.added, seriesAdded: res.seriesAdded, timeoutSeconds: 1, sampleLimit: 0, bodySizeBytes: l.body.length });
+      await a.commit();
+    }
+  };
+  const warmEnd = performance.now() + WARMUP * 1000;
+  while (performance.now() < warmEnd) await round();
+  app.recording = true;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let rounds = 0;
+  while (performance.now() - t0 < SECONDS * 1000) {
+    await round();
+    rounds++;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpuUs = cpu.user + cpu.system;
+  console.log(
+    JSON.stringify({
+      kind: 'scrape_replay_bench',
+      source,
+      storage: args.storage,
+      targets: K,
+      series: M,
+      rounds,
+      samples: app.samples,
+      samples_per_cpu_s: Math.round(app.samples / (cpuUs / 1e6)),
+      cpu_us_per_sample: Math.round((cpuUs / app.samples) * 1000) / 1000,
+      wall_us_per_sample: Math.round(((elapsed * 1e6) / app.samples) * 1000) / 1000,
+      loadavg: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
+      node: process.version,
+    }),
+  );
+}
+
 async function main(): Promise<void> {
+  if (args.replay) return replay();
   const base = await freePorts(K);
   const { child, source } = await startTargets(base, WARMUP + SECONDS + 30);
   const storage = args.storage === 'null' ? undefined : new MemoryStorage();

@@ -14,6 +14,10 @@
  * `abortIter()`: entries created during it are forgotten (their appends were rolled back) and
  * the series of the previous scrape all become stale, as an empty scrape would make them.
  *
+ * Steady state. A scrape that exposes the same series in the same order as the previous one
+ * touches each entry once (its lookup): the passes that find stale series, forget unseen ones and
+ * record the new body order are skipped when counts show they would find nothing to do.
+ *
  * Reloads. A cache survives a config reload when nothing that changes series changed
  * (upstream's `reusableCache`); otherwise the new cache `inherit()`s the old one's live series,
  * and its first scrape marks stale those it no longer produces (matched by labels), which
@@ -75,6 +79,14 @@ export class ScrapeCache implements MetadataStore {
   #orderPos = 0;
   #nextOrder: CacheEntry[] = [];
   #nextLen = 0;
+  /** The iteration whose tracked entries are `#prev`; -2 before any (never an entry's `staleIter`). */
+  #prevIter = -2;
+  /** Entries of `#prev` tracked again in this iteration: all of them means nothing is stale. */
+  #carried = 0;
+  /** Distinct entries seen (looked up or added) in this iteration: all of them means nothing to forget. */
+  #seen = 0;
+  /** Some entry was looked up at another position than in the last adopted order, or added. */
+  #moved = false;
   /** Live series handed over by a replaced cache, by label hash, until the first iteration ends. */
   #inherited: Map<number, CacheEntry[]> | undefined;
   #inheritedList: CacheEntry[] = [];
@@ -95,10 +107,11 @@ export class ScrapeCache implements MetadataStore {
   }
 
   /**
-   * The entry of `key`, if cached; the caller sets `lastIter` (a previous equal value means a
-   * duplicate). Bodies list their series in the same order scrape after scrape and the parser
-   * hands back the very key strings of the previous body, so the entry at the expected position
-   * of the previous body's order is tried first (one pointer comparison) before the Map.
+   * The entry of `key`, if cached, counted as seen in this iteration; the caller must set
+   * `lastIter` to `iter` right away (a previous equal value means a duplicate). Bodies list their
+   * series in the same order scrape after scrape and the parser hands back the very key strings
+   * of the previous body, so the entry at the expected position of the previous body's order is
+   * tried first (one pointer comparison) before the Map.
    */
   get(key: string): CacheEntry | undefined {
     const order = this.#order;
@@ -107,8 +120,11 @@ export class ScrapeCache implements MetadataStore {
       e = this.#series.get(key);
       if (e === undefined) return undefined;
     }
+    if (e.lastIter !== this.iter) this.#seen++;
+    const at = this.#nextLen++;
+    if (e.pos !== at) this.#moved = true;
     this.#orderPos = e.pos + 1;
-    this.#nextOrder[this.#nextLen++] = e;
+    this.#nextOrder[at] = e;
     return e;
   }
 
@@ -118,6 +134,8 @@ export class ScrapeCache implements MetadataStore {
     this.#series.set(key, e);
     this.#created.push(key);
     this.#nextOrder[this.#nextLen++] = e;
+    this.#seen++;
+    this.#moved = true;
     return e;
   }
 
@@ -138,6 +156,7 @@ export class ScrapeCache implements MetadataStore {
   /** Marks `e` as exposed (without explicit timestamp) by this iteration, so it is not stale. */
   track(e: CacheEntry): void {
     if (e.staleIter === this.iter) return;
+    if (e.staleIter === this.#prevIter) this.#carried++;
     e.staleIter = this.iter;
     this.#cur[this.#curLen++] = e;
     if (this.#inherited !== undefined) this.#matchInherited(e.labels);
@@ -149,7 +168,9 @@ export class ScrapeCache implements MetadataStore {
    */
   forEachStale(fn: (e: CacheEntry) => boolean): void {
     const prev = this.#prev;
-    for (let i = 0; i < this.#prevLen; i++) {
+    // Every entry of the previous iteration tracked again: none is stale, skip the walk.
+    const n = this.#carried === this.#prevLen ? 0 : this.#prevLen;
+    for (let i = 0; i < n; i++) {
       const e = prev[i]!;
       if (e.staleIter !== this.iter && !fn(e)) return;
     }
@@ -174,7 +195,8 @@ export class ScrapeCache implements MetadataStore {
     this.#orderPos = 0;
     if (flush) {
       const iter = this.iter;
-      for (const [k, e] of this.#series) if (e.lastIter !== iter) this.#series.delete(k);
+      // Deleting the current entry while iterating a Map is safe; values() allocates no pairs.
+      if (this.#seen !== this.#series.size) for (const e of this.#series.values()) if (e.lastIter !== iter) this.#series.delete(e.key);
       for (const [k, d] of this.#dropped) if (d.iter !== iter) this.#dropped.delete(k);
       for (const [k, m] of this.#metadata) if (iter - m.lastIter > METADATA_KEEP_ITERS) this.#metadata.delete(k);
     }
@@ -188,7 +210,15 @@ export class ScrapeCache implements MetadataStore {
     this.#created.length = 0;
     this.#inherited = undefined;
     this.#inheritedList = [];
+    this.#prevIter = this.iter;
+    this.#resetCounts();
     this.iter++;
+  }
+
+  #resetCounts(): void {
+    this.#carried = 0;
+    this.#seen = 0;
+    this.#moved = false;
   }
 
   /**
@@ -203,6 +233,7 @@ export class ScrapeCache implements MetadataStore {
     this.#created.length = 0;
     for (let i = 0; i < this.#curLen; i++) this.#cur[i] = undefined!;
     this.#curLen = 0;
+    this.#resetCounts();
     this.iter++; // tracked marks and `lastIter` of the aborted iteration no longer match
   }
 
@@ -210,6 +241,8 @@ export class ScrapeCache implements MetadataStore {
   #adoptOrder(): void {
     const next = this.#nextOrder;
     const n = this.#nextLen;
+    // Every entry at its old position and as many as before: the order is the same array content.
+    if (!this.#moved && n === this.#order.length) return;
     for (let i = 0; i < n; i++) next[i]!.pos = i;
     if (next.length > n) next.length = n;
     this.#nextOrder = this.#order;
