@@ -6,37 +6,21 @@
  */
 import { createHash } from 'node:crypto';
 import type { RelabelRule } from '../../model/relabel/index.js';
+import type { HeaderValuesSettings, RevealableSecret, TLSSettings } from '../../util/index.js';
 
 /** A secret from the configuration (config's `Secret`): only `reveal()` gives the value. */
-export interface SecretLike {
-  reveal(): string;
-}
+export type SecretLike = RevealableSecret;
 
 /** A URL from the configuration; `href` is the text as written. */
 export interface URLLike {
   readonly href: string;
 }
 
-/** `tls_config`: inline or file PEMs, SNI name, verification, version bounds (`TLS12`, …). */
-export interface RemoteTLSConfig {
-  readonly ca: string;
-  readonly cert: string;
-  readonly key: SecretLike;
-  readonly ca_file: string;
-  readonly cert_file: string;
-  readonly key_file: string;
-  readonly server_name: string;
-  readonly insecure_skip_verify: boolean;
-  readonly min_version: string;
-  readonly max_version: string;
-}
+/** `tls_config` (util's `TLSSettings`). */
+export type RemoteTLSConfig = TLSSettings;
 
 /** One header of `http_headers`: literal values, secret values and files holding values. */
-export interface RemoteHeaderValues {
-  readonly values: readonly string[];
-  readonly secrets: readonly SecretLike[];
-  readonly files: readonly string[];
-}
+export type RemoteHeaderValues = HeaderValuesSettings;
 
 /** The HTTP client settings shared by remote write and remote read entries. */
 export interface RemoteHTTPConfig {
