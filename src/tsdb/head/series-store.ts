@@ -11,6 +11,7 @@
  */
 import type { Labels } from '../../model/labels/index.js';
 import type { MemSeries } from './memseries.js';
+import { SlotHashTable } from './slot-hash-table.js';
 
 /** Hash function of label sets; `Labels.hash()` by default, injectable to test collisions. */
 export type LabelsHasher = (labels: Labels) => number;
@@ -84,7 +85,8 @@ export class SeriesStore {
   /** Reference → slot + 1 (0: none), in pages. */
   readonly #pages: (Int32Array | undefined)[] = [];
   readonly #pageLive: number[] = [];
-  readonly #byHash = new Map<number, MemSeries | MemSeries[]>();
+  /** Label-set hash → slot. */
+  readonly #byHash = new SlotHashTable();
   readonly #hash: LabelsHasher;
   #size = 0;
 
@@ -93,7 +95,7 @@ export class SeriesStore {
   }
 
   #key(labels: Labels): number {
-    return this.#hash(labels) % 0x40000000;
+    return this.#hash(labels) | 0;
   }
 
   /** Number of series. */
@@ -120,10 +122,12 @@ export class SeriesStore {
 
   /** The series whose labels equal `labels`, or undefined. */
   getByLabels(labels: Labels): MemSeries | undefined {
-    const b = this.#byHash.get(this.#key(labels));
-    if (b === undefined) return undefined;
-    if (!Array.isArray(b)) return b.labels.equals(labels) ? b : undefined;
-    for (const s of b) if (s.labels.equals(labels)) return s;
+    const key = this.#key(labels);
+    const table = this.#byHash;
+    for (let e = table.next(key); e >= 0; e = table.next(key, e)) {
+      const s = this.#bySlot[table.slotAt(e)]!;
+      if (s.labels.equals(labels)) return s;
+    }
     return undefined;
   }
 
@@ -171,11 +175,7 @@ export class SeriesStore {
     page[s.ref % PAGE] = slot + 1;
     this.#pageLive[p]!++;
     this.#size++;
-    const h = this.#key(s.labels);
-    const b = this.#byHash.get(h);
-    if (b === undefined) this.#byHash.set(h, s);
-    else if (Array.isArray(b)) b.push(s);
-    else this.#byHash.set(h, [b, s]);
+    this.#byHash.insert(this.#key(s.labels), slot);
     return slot;
   }
 
@@ -189,13 +189,7 @@ export class SeriesStore {
     this.#bySlot[slot] = undefined;
     this.#freeSlots.push(slot);
     this.#size--;
-    const h = this.#key(s.labels);
-    const b = this.#byHash.get(h);
-    if (b === s) this.#byHash.delete(h);
-    else if (Array.isArray(b)) {
-      const rest = b.filter((x) => x !== s);
-      this.#byHash.set(h, rest.length === 1 ? rest[0]! : rest);
-    }
+    this.#byHash.delete(this.#key(s.labels), slot);
   }
 
   /** Rows in use or free for reuse (the highest slot + 1). */
@@ -203,9 +197,9 @@ export class SeriesStore {
     return this.#bySlot.length;
   }
 
-  /** Bytes of the reference → slot pages (for memory accounting). */
+  /** Bytes of the reference → slot pages and of the label hash table (for memory accounting). */
   pageBytes(): number {
-    let n = 0;
+    let n = this.#byHash.bytes;
     for (const p of this.#pages) if (p !== undefined) n += p.byteLength;
     return n;
   }
