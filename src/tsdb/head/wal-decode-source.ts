@@ -50,10 +50,15 @@ class InlineSource implements BatchSource {
   }
 }
 
-/** Decodes `jobs` in a worker thread, at most `WINDOW` batches ahead. */
+/**
+ * Decodes `jobs` in a worker thread, at most `WINDOW` batches ahead. When the worker fails
+ * before its first batch (it could not start or load its code), decoding continues inline.
+ */
 class WorkerSource implements BatchSource {
   readonly #worker: Worker;
   readonly #queue: DecodedBatch[] = [];
+  #received = 0;
+  #inline: InlineSource | undefined;
   #failure: Error | undefined;
   #wake: (() => void) | undefined;
   #ends: number;
@@ -63,12 +68,14 @@ class WorkerSource implements BatchSource {
     this.#ends = jobs.length;
     const w = new Worker(new URL('./wal-decode-worker.js', import.meta.url), { workerData: { jobs, window: WINDOW } });
     w.on('message', (b: DecodedBatch) => {
+      this.#received++;
       if (b.kind === 'end') this.#ends--;
       this.#queue.push(b);
       this.#notify();
     });
     w.on('error', (err) => {
-      this.#failure ??= new Error(`WAL decoding worker failed: ${err.message}`, { cause: err });
+      if (this.#received === 0) this.#inline ??= new InlineSource(jobs);
+      else this.#failure ??= new Error(`WAL decoding worker failed: ${err.message}`, { cause: err });
       this.#notify();
     });
     w.on('exit', (code) => {
@@ -86,6 +93,7 @@ class WorkerSource implements BatchSource {
 
   async next(): Promise<DecodedBatch> {
     while (this.#queue.length === 0) {
+      if (this.#inline !== undefined) return this.#inline.next();
       if (this.#failure !== undefined) throw this.#failure;
       await new Promise<void>((r) => (this.#wake = r));
     }
@@ -99,6 +107,7 @@ class WorkerSource implements BatchSource {
   }
 
   async close(): Promise<void> {
+    await this.#inline?.close();
     await this.#worker.terminate();
   }
 }
