@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { Labels } from '../../src/model/labels/index.js';
 import { DB } from '../../src/tsdb/db/index.js';
 import { EncBuf } from '../../src/tsdb/fileutil/index.js';
@@ -115,19 +116,33 @@ async function writeBigWal(walDir: string): Promise<void> {
   }
 }
 
-/** Milliseconds until `url` answered (body read) and its status (0 when the request failed). */
-async function timedGet(url: string): Promise<{ ms: number; status: number; error?: string }> {
-  const t0 = performance.now();
+/**
+ * CPU time (ms) of process `pid`'s main thread — the one running its event loop — from
+ * `/proc/<pid>/task/<pid>/stat` (10 ms ticks); Infinity where that cannot be read.
+ */
+function mainThreadCpuMs(pid: number): number {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-    await res.arrayBuffer();
-    return { ms: performance.now() - t0, status: res.status };
-  } catch (err) {
-    return { ms: performance.now() - t0, status: 0, error: String((err as Error).cause ?? err) };
+    const f = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return Infinity;
   }
 }
 
-test('the server answers promptly while it replays a big WAL', { timeout: 240_000 }, async (t) => {
+/** Milliseconds until `url` answered (body read) and its status (0 when the request failed). */
+async function timedGet(url: string, pid: number): Promise<{ ms: number; busyMs: number; status: number; error?: string }> {
+  const t0 = performance.now();
+  const c0 = mainThreadCpuMs(pid);
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    await res.arrayBuffer();
+    return { ms: performance.now() - t0, busyMs: mainThreadCpuMs(pid) - c0, status: res.status };
+  } catch (err) {
+    return { ms: performance.now() - t0, busyMs: mainThreadCpuMs(pid) - c0, status: 0, error: String((err as Error).cause ?? err) };
+  }
+}
+
+test('the server answers promptly while it replays a big WAL (its event loop is never busy for a second)', { timeout: 240_000 }, async (t) => {
   const dir = tempDir('ignis-e2e-bigwal-');
   t.after(dir.cleanup);
   const dataDir = `${dir.path}/data`;
@@ -137,21 +152,25 @@ test('the server answers promptly while it replays a big WAL', { timeout: 240_00
 
   const server = await startIgnis({ config: 'global:\n  scrape_interval: 1m\n', dir: dir.path, dataDir, waitReady: false });
   t.after(() => server.stop());
-  // A generous bound for a loaded machine: replay that blocked the event loop took seconds per stall.
+  // A generous bound for a loaded machine: replay that blocked the event loop took seconds per
+  // stall. An answer counts as slow only when the server's event-loop thread was busy for at
+  // least half the bound meanwhile: on a machine shared with other work a process may simply
+  // not be scheduled for a while, which says nothing about the event loop.
   const BOUND_MS = 1000;
   const slow: string[] = [];
   let whileReplaying = 0;
   let slowest = 0;
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
-    const ready = await timedGet(`${server.base}/-/ready`);
+    const ready = await timedGet(`${server.base}/-/ready`, server.pid);
     if (ready.status === 200) break;
-    const healthy = await timedGet(`${server.base}/-/healthy`);
-    const status = await timedGet(`${server.base}/api/v1/status/walreplay`);
+    const healthy = await timedGet(`${server.base}/-/healthy`, server.pid);
+    const status = await timedGet(`${server.base}/api/v1/status/walreplay`, server.pid);
     whileReplaying++;
     for (const [what, r, want] of [['/-/ready', ready, 503], ['/-/healthy', healthy, 200], ['walreplay', status, 200]] as const) {
       slowest = Math.max(slowest, r.ms);
-      if (r.ms > BOUND_MS || r.status !== want) slow.push(`${what}: ${r.status} after ${Math.round(r.ms)} ms${r.error ? ` (${r.error})` : ''}`);
+      const blocked = r.ms > BOUND_MS && r.busyMs >= BOUND_MS / 2;
+      if (blocked || r.status !== want) slow.push(`${what}: ${r.status} after ${Math.round(r.ms)} ms, ${r.busyMs} ms busy${r.error ? ` (${r.error})` : ''}`);
     }
     if (slow.length > 0) break;
     await new Promise((r) => setTimeout(r, 100));
