@@ -300,6 +300,15 @@ class ArraySeriesSet implements SeriesSet {
  */
 const labelRanks = new WeakMap<Head, Int32Array>();
 
+/** When the ranks were last computed (performance.now()). */
+const rankedAt = new WeakMap<Head, number>();
+
+/**
+ * Selections of a quarter of the head or more recompute stale ranks right away; smaller ones at
+ * most this often (ms), so that series churn does not make every query sort the whole head.
+ */
+const RANK_REFRESH_MS = 30_000;
+
 /** Below this many series a plain comparison sort is cheaper than ranks. */
 const RANK_MIN = 2048;
 
@@ -312,6 +321,7 @@ function computeRanks(head: Head): Int32Array {
   const ranks = new Int32Array(maxRef + 1 + 1024).fill(-1);
   for (let i = 0; i < all.length; i++) ranks[all[i]!.ref] = i;
   labelRanks.set(head, ranks);
+  rankedAt.set(head, performance.now());
   return ranks;
 }
 
@@ -323,9 +333,10 @@ interface Matched {
 
 /**
  * The indices of `series` in label order. Large selections sort by the head's cached label
- * ranks (a native sort of numbers instead of label comparisons); the ranks are recomputed when
- * a large selection meets a series added since, which costs one sort of every series, so small
- * selections then compare labels.
+ * ranks (a native sort of numbers instead of label comparisons). A selection that meets a
+ * series added since the ranks were computed recomputes them (one sort of every series) when it
+ * is a quarter of the head or more, or when they are older than `RANK_REFRESH_MS`; otherwise it
+ * compares labels.
  */
 function labelOrder(head: Head, series: readonly MemSeries[]): ArrayLike<number> {
   const m = series.length;
@@ -341,7 +352,9 @@ function labelOrder(head: Head, series: readonly MemSeries[]): ArrayLike<number>
         }
       }
     }
-    if (ranks === undefined && m * 4 >= head.series.size) ranks = computeRanks(head);
+    if (ranks === undefined && (m * 4 >= head.series.size || performance.now() - (rankedAt.get(head) ?? -Infinity) > RANK_REFRESH_MS)) {
+      ranks = computeRanks(head);
+    }
   }
   if (ranks === undefined) {
     const idx = Array.from({ length: m }, (_, i) => i);
