@@ -40,6 +40,8 @@ export interface BlockWriterOptions {
   sources?: string[];
   /** Parent blocks (for compaction output). */
   parents?: BlockDesc[];
+  /** Compaction hints for meta.json (`from-out-of-order` for blocks of out-of-order samples). */
+  hints?: string[];
   /** Chunk segment size limit (default 512 MiB). */
   segmentSize?: number;
 }
@@ -138,7 +140,7 @@ export class BlockWriter {
         minTime: blockMint,
         maxTime: blockMaxt,
         stats: { numSamples, numSeries: series.length, numChunks },
-        compaction: { level: o.level ?? 1, sources: o.sources ?? [ulid], ...(o.parents ? { parents: o.parents } : {}) },
+        compaction: { level: o.level ?? 1, sources: o.sources ?? [ulid], ...(o.parents ? { parents: o.parents } : {}), ...(o.hints?.length ? { hints: o.hints } : {}) },
         version: META_VERSION_1,
       };
       writeMeta(tmp, meta);

@@ -15,6 +15,7 @@ import { compareLabelsUtf8 } from '../index/index.js';
 import { isSubrange, type Interval } from '../tombstones/index.js';
 import { DeletedFilterIterator, intersectsAny } from './deleted-iterator.js';
 import { forEachPackedSeries, type PackedSeries } from './head-pack.js';
+import { FROM_OUT_OF_ORDER, isOutOfOrderBlock } from './ooo-hint.js';
 
 /** Samples per re-encoded chunk (upstream's `seriesToChunkEncoder` split). */
 export const SAMPLES_PER_MERGED_CHUNK = 120;
@@ -104,8 +105,8 @@ export interface JobOutcome {
  * Writes the packed head range `[mint, maxt)` as a level-1 block under `parentDir`, leaving out
  * deleted samples. Writes nothing (and returns no meta) when no sample remains.
  */
-export function writeHeadBlock(parentDir: string, mint: number, maxt: number, packed: PackedSeries): JobOutcome {
-  const w = new BlockWriter(parentDir, { mint, maxt, level: 1 });
+export function writeHeadBlock(parentDir: string, mint: number, maxt: number, packed: PackedSeries, hints?: string[]): JobOutcome {
+  const w = new BlockWriter(parentDir, { mint, maxt, level: 1, ...(hints?.length ? { hints } : {}) });
   let samples = 0;
   forEachPackedSeries(packed, (s) => {
     const out: BlockChunk[] = [];
@@ -190,6 +191,8 @@ export async function mergeBlocks(parentDir: string, dirs: readonly string[], mo
             level: Math.max(...metas.map((m) => m.compaction.level)) + 1,
             sources: [...new Set(metas.flatMap((m) => m.compaction.sources ?? [m.ulid]))].sort(),
             parents,
+            // Still only out-of-order data when every input was (upstream keeps the hint then).
+            ...(metas.every(isOutOfOrderBlock) ? { hints: [FROM_OUT_OF_ORDER] } : {}),
           })
         : new BlockWriter(parentDir, { ulid, mint, maxt, level: 1, sources: [ulid], parents });
     const cursors = blocks.map((b, i) => new BlockCursor(b, i));

@@ -12,6 +12,8 @@ export interface HeadJob {
   mint: number;
   maxt: number;
   packed: PackedSeries;
+  /** meta.json compaction hints (`from-out-of-order` for a block of the out-of-order head). */
+  hints?: string[];
 }
 
 /** Merge blocks into one (`compact`), or rewrite one without its tombstoned data (`rewrite`). */
@@ -27,6 +29,6 @@ export type CompactJob = HeadJob | MergeJob;
 
 /** Runs `job` to completion and returns the new block's meta (undefined when it would be empty). */
 export function runJob(job: CompactJob): Promise<JobOutcome> {
-  if (job.kind === 'head') return Promise.resolve(writeHeadBlock(job.parentDir, job.mint, job.maxt, job.packed));
+  if (job.kind === 'head') return Promise.resolve(writeHeadBlock(job.parentDir, job.mint, job.maxt, job.packed, job.hints));
   return mergeBlocks(job.parentDir, job.dirs, job.mode);
 }

@@ -43,6 +43,11 @@ export interface DBOptions {
    * `DisableCompactions` from the start.
    */
   autoCompaction?: boolean;
+  /**
+   * Out-of-order window in ms (`storage.tsdb.out_of_order_time_window`); 0, the default, refuses
+   * out-of-order samples. Changeable later with `DB.setOutOfOrderTimeWindow`.
+   */
+  outOfOrderTimeWindowMs?: number;
   /** Run block writes in a `worker_threads` worker (default true); false runs them inline (tests, tools). */
   useWorker?: boolean;
   registry?: Registry;
@@ -64,6 +69,7 @@ export interface ResolvedOptions {
   blockCompaction: boolean;
   autoCompaction: boolean;
   useWorker: boolean;
+  outOfOrderTimeWindowMs: number;
   /** Leveled compaction ranges in ms, smallest (the block duration) first. */
   ranges: number[];
 }
@@ -117,6 +123,7 @@ export function resolveOptions(o: DBOptions): ResolvedOptions {
     blockCompaction: o.blockCompaction ?? true,
     autoCompaction: o.autoCompaction ?? true,
     useWorker: o.useWorker ?? true,
+    outOfOrderTimeWindowMs: nonNegative('out-of-order time window', o.outOfOrderTimeWindowMs, 0),
     ranges,
   };
 }

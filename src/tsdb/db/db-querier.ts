@@ -112,7 +112,8 @@ export function dbQuerier(head: Head, blocks: readonly Block[], mint: number, ma
   const qs: Querier[] = [];
   try {
     for (const b of blocks) if (b.overlapsClosedInterval(mint, maxt)) qs.push(b.querier(mint, maxt));
-    if (qs.length === 0 || maxt >= head.minTime()) qs.push(headQuerier(head, mint, maxt));
+    const ooo = head.outOfOrderTimes();
+    if (qs.length === 0 || maxt >= head.minTime() || (ooo.min <= maxt && ooo.max >= mint)) qs.push(headQuerier(head, mint, maxt));
   } catch (err) {
     for (const q of qs) q.close();
     throw err;

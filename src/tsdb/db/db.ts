@@ -29,6 +29,7 @@ import { packHeadSeries } from './head-pack.js';
 import { DirLock } from './lock.js';
 import { blockSize, deleteBlockDirs, forgetBlockSize, loadBlocks } from './reload.js';
 import { checkSnapshotDir, linkBlock } from './snapshot.js';
+import { compactOutOfOrderHead, inOrderBlocksMaxTime } from './ooo-compact.js';
 
 /** How long a head compaction waits for appenders opened before it (ms) before cutting anyway. */
 const APPENDER_WAIT_MS = 30_000;
@@ -157,13 +158,16 @@ export class DB implements Storage {
       await fsp.mkdir(walDir, { recursive: true });
       for (const n of await fsp.readdir(walDir)) if (/^checkpoint\.\d+\.tmp$/.test(n)) await fsp.rm(join(walDir, n), { recursive: true, force: true });
       await this.#reload();
-      const newest = this.#blocks.reduce((m, b) => Math.max(m, b.maxTime()), -Infinity);
+      // Blocks of out-of-order samples may lie in the range the WAL still covers: not a bound.
+      const newest = inOrderBlocksMaxTime(this.#blocks.map((b) => b.meta));
       this.#head = await Head.open({
         chunkRange: this.opts.minBlockDurationMs,
         walDir,
         walSegmentSize: this.opts.walSegmentSize,
         walCompression: this.opts.walCompression,
         minValidTime: newest,
+        outOfOrderTimeWindow: this.opts.outOfOrderTimeWindowMs,
+        wblDir: join(this.dir, 'wbl'),
         registry: this.#raw.registry,
         logger: this.#logger,
         walOpenFile: this.#raw.walOpenFile,
@@ -312,13 +316,57 @@ export class DB implements Storage {
    */
   compact(): Promise<void> {
     return this.#exclusive(async () => {
+      let cut = false;
       while (!this.#closing && this.#compactable()) {
         const before = this.#head!.minTime();
         await this.#compactHead();
+        cut = true;
         if (this.#head!.minTime() <= before) break;
       }
+      // As upstream: the out-of-order samples are persisted whenever the in-order head was cut.
+      if (cut && !this.#closing) await this.#compactOutOfOrder();
       if (this.opts.blockCompaction) await this.#compactBlocks();
     });
+  }
+
+  /**
+   * Persists every out-of-order sample of the head into blocks now (one per block range it
+   * touches; see `ooo-compact.ts`), then compacts blocks as planned (merging the overlaps).
+   */
+  compactOutOfOrderHead(): Promise<void> {
+    return this.#exclusive(async () => {
+      await this.#compactOutOfOrder();
+      if (this.opts.blockCompaction) await this.#compactBlocks();
+    });
+  }
+
+  /**
+   * Sets the out-of-order window (ms; 0 refuses out-of-order samples), as upstream's
+   * `ApplyConfig` for `storage.tsdb.out_of_order_time_window`; opens `data/wbl` when it turns on.
+   */
+  setOutOfOrderTimeWindow(ms: number): Promise<void> {
+    return this.#requireHead().setOutOfOrderTimeWindow(ms);
+  }
+
+  async #compactOutOfOrder(): Promise<void> {
+    const head = this.#head!;
+    const t0 = performance.now();
+    this.#metrics.populatingBlock.set(1);
+    try {
+      const metas = await compactOutOfOrderHead(head, {
+        dir: this.dir,
+        runner: this.#runner,
+        waitForAppenders: (h) => this.#waitForAppenders(h),
+        reload: () => this.#reload(),
+        logger: this.#logger,
+      });
+      if (metas.length > 0) {
+        this.#metrics.compactions.inc(metas.length);
+        this.#metrics.compactionDuration.observe((performance.now() - t0) / 1000);
+      }
+    } finally {
+      this.#metrics.populatingBlock.set(0);
+    }
   }
 
   /** Waits (bounded) until appenders opened before now finished: they may still commit into the range being cut. */
@@ -426,7 +474,7 @@ export class DB implements Storage {
     this.#metrics.reloads.inc();
     let res;
     try {
-      const walBytes = this.opts.retentionBytes > 0 ? await dirSize(join(this.dir, 'wal')) : 0;
+      const walBytes = this.opts.retentionBytes > 0 ? (await dirSize(join(this.dir, 'wal'))) + (await dirSize(join(this.dir, 'wbl'))) : 0;
       res = await loadBlocks(this.dir, this.#blocks, this.opts, walBytes);
     } catch (err) {
       this.#metrics.reloadsFailed.inc();

@@ -18,6 +18,7 @@ import { EncBuf } from '../fileutil/index.js';
 import { SampleBatch, encodeSamplesInto, encodeSeries, samplesRecordMaxSize, type RefSeries } from '../record/index.js';
 import type { Head } from './head.js';
 import { sameFloatBits } from './float-bits.js';
+import { appendOutOfOrder, logWithOutOfOrder, type OOOPending } from './ooo-append.js';
 import { I_WAL_GEN, LAST_T, LAST_V, PENDING_OWNER, PENDING_T, PENDING_V, ROW } from './series-store.js';
 
 /** Reused encoder for series records (records are copied before they are queued). */
@@ -34,6 +35,8 @@ export class AppendBuffers {
   slots = new Int32Array(1024);
   /** Samples record scratch; the WAL is done with it once the commit's write resolved. */
   rec: Uint8Array = new Uint8Array(0);
+  /** Out-of-order samples (see `ooo-append.ts`); undefined while there are none. */
+  ooo: OOOPending | undefined = undefined;
 
   /** Buffers one sample of the series in `slot`. */
   push(ref: number, slot: number, t: number, v: number): void {
@@ -55,6 +58,7 @@ export class AppendBuffers {
   /** Forgets the samples, keeping the capacity. */
   reset(): void {
     this.batch.reset();
+    this.ooo = undefined;
   }
 }
 
@@ -77,6 +81,7 @@ export class HeadAppender implements Appender {
     if (this.#done) throw new BugError('append on a committed or rolled back appender');
     const head = this.#head;
     if (t < this.#minValid) {
+      if (head.ooo.window > 0) return this.#appendOOO(ref, labels, t, v);
       head.countRefused('oob');
       throw new OutOfBoundsError();
     }
@@ -94,6 +99,7 @@ export class HeadAppender implements Appender {
     const lastT = mine ? st[o + PENDING_T]! : st[o + LAST_T]!;
     if (t <= lastT) {
       if (t < lastT) {
+        if (head.ooo.window > 0) return this.#appendOOO(ref, labels, t, v);
         head.countRefused('ooo');
         throw new OutOfOrderSampleError();
       }
@@ -108,6 +114,12 @@ export class HeadAppender implements Appender {
     return ref;
   }
 
+  #appendOOO(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    const r = appendOutOfOrder(this.#head, this.#buffers.ooo, ref, labels, t, v, this.#id, this.#buffers.batch);
+    this.#buffers.ooo = r.pending;
+    return r.ref;
+  }
+
   /**
    * Writes a series record for every series the WAL does not have yet, then one samples
    * record; once the WAL resolves, applies the batch to the head. Rejects with
@@ -118,12 +130,13 @@ export class HeadAppender implements Appender {
     this.#done = true;
     const head = this.#head;
     try {
-      if (this.#buffers.batch.length === 0) return;
+      const ooo = this.#buffers.ooo;
+      if (this.#buffers.batch.length === 0 && ooo === undefined) return;
       const wal = head.wal;
       if (wal !== undefined) {
         const recs = this.#encode(wal.generation);
         try {
-          await wal.log(recs);
+          await (ooo === undefined ? wal.log(recs) : logWithOutOfOrder(head, wal, recs, ooo));
         } catch (err) {
           // Do not hand the record buffer to another appender while the WAL might still hold it.
           this.#buffers.rec = new Uint8Array(0);
@@ -156,6 +169,17 @@ export class HeadAppender implements Appender {
         (missing ??= []).push({ ref: s.ref, labels: s.labels });
       }
     }
+    const ooo = buffers.ooo;
+    if (ooo !== undefined) {
+      // Series only out-of-order samples refer to: their records go to the WAL as well.
+      for (let i = 0; i < ooo.batch.length; i++) {
+        const slot = store.slotOf(ooo.batch.refs[i]!);
+        if (slot < 0 || is[slot * ROW * 2 + I_WAL_GEN] === gen) continue;
+        is[slot * ROW * 2 + I_WAL_GEN] = gen;
+        const s = store.atSlot(slot);
+        (missing ??= []).push({ ref: s.ref, labels: s.labels });
+      }
+    }
     const recs: Uint8Array[] = [];
     if (missing !== undefined) {
       seriesEnc.reset();
@@ -163,6 +187,7 @@ export class HeadAppender implements Appender {
       recs.push(Buffer.from(seriesEnc.get()));
     }
     const n = batch.length;
+    if (n === 0) return recs;
     const max = samplesRecordMaxSize(n);
     if (buffers.rec.length < max) buffers.rec = new Uint8Array(Math.max(max, buffers.rec.length * 2));
     const len = encodeSamplesInto(buffers.rec, 0, batch, 0, n);

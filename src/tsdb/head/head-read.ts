@@ -20,6 +20,7 @@ import type { Head } from './head.js';
 import type { MemSeries } from './memseries.js';
 import type { ChunkArena } from './chunk-arena.js';
 import type { OpenChunkPool } from './open-chunks.js';
+import { OOOMergeIterator } from './ooo-read.js';
 
 /** Where a head keeps its chunks. */
 export interface HeadChunks {
@@ -188,19 +189,27 @@ export class HeadSeriesIterator implements SampleIterator {
 class HeadSeries implements Series {
   readonly labels: Labels;
   readonly #s: MemSeries;
-  readonly #head: HeadChunks;
+  readonly #head: Head;
   readonly #mint: number;
   readonly #maxt: number;
+  /** Upper bound for out-of-order samples: the querier's (they are not isolated). */
+  readonly #oooMaxt: number;
 
-  constructor(s: MemSeries, head: HeadChunks, mint: number, maxt: number) {
+  constructor(s: MemSeries, head: Head, mint: number, maxt: number, oooMaxt: number) {
     this.labels = s.labels;
     this.#s = s;
     this.#head = head;
     this.#mint = mint;
     this.#maxt = maxt;
+    this.#oooMaxt = oooMaxt;
   }
 
   iterator(reuse?: SampleIterator): SampleIterator {
+    const ooo = this.#head.ooo.overlapping(this.#s.ref, this.#mint, this.#oooMaxt);
+    if (ooo !== undefined) {
+      const m = reuse instanceof OOOMergeIterator ? reuse : new OOOMergeIterator();
+      return m.reset(this.#s, this.#head, this.#mint, this.#oooMaxt, this.#maxt, ooo);
+    }
     const it = reuse instanceof HeadSeriesIterator ? reuse : new HeadSeriesIterator();
     return it.reset(this.#s, this.#head, this.#mint, this.#maxt);
   }
@@ -407,7 +416,8 @@ export class HeadQuerier implements Querier {
       if (s === undefined) continue;
       const vis = s.visibleMaxT(this.#snapshot);
       const maxt = vis < this.#maxt ? vis : this.#maxt;
-      if (maxt < this.#mint || s.minTime() > maxt) continue;
+      // A series may have only out-of-order samples in range.
+      if ((maxt < this.#mint || s.minTime() > maxt) && !(head.ooo.maxT >= this.#mint && head.ooo.overlapping(ref, this.#mint, this.#maxt) !== undefined)) continue;
       series.push(s);
       maxts.push(maxt);
     }
@@ -422,17 +432,19 @@ export class HeadQuerier implements Querier {
       const order = labelOrder(this.#head, series);
       for (let i = 0; i < m; i++) {
         const k = order[i]!;
-        list[i] = new HeadSeries(series[k]!, this.#head, this.#mint, maxts[k]!);
+        list[i] = new HeadSeries(series[k]!, this.#head, this.#mint, maxts[k]!, this.#maxt);
       }
     } else {
-      for (let i = 0; i < m; i++) list[i] = new HeadSeries(series[i]!, this.#head, this.#mint, maxts[i]!);
+      for (let i = 0; i < m; i++) list[i] = new HeadSeries(series[i]!, this.#head, this.#mint, maxts[i]!, this.#maxt);
     }
     return new ArraySeriesSet(list);
   }
 
   #overlapsHead(): boolean {
     const h = this.#head;
-    return !this.#closed && h.minTime() <= this.#maxt && h.maxTime() >= this.#mint;
+    if (this.#closed) return false;
+    if (h.minTime() <= this.#maxt && h.maxTime() >= this.#mint) return true;
+    return h.ooo.minT <= this.#maxt && h.ooo.maxT >= this.#mint;
   }
 
   labelNames(_hints: SelectHints | undefined, ...matchers: LabelMatcher[]): string[] {

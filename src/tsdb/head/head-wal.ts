@@ -50,6 +50,9 @@ class Replayer {
     this.#head = head;
   }
 
+  /** The series a WAL reference names (including references whose labels another series has). */
+  readonly resolve = (ref: number): MemSeries | undefined => this.#head.series.getByRef(ref) ?? this.#multiRef.get(ref);
+
   #intern(s: string): string {
     const c = this.#strings.get(s);
     if (c !== undefined) return c;
@@ -233,6 +236,7 @@ export async function replayWal(head: Head, dir: string, opts: ReplayOptions = {
     await src.close();
   }
   head.replayStatus = { min: head.replayStatus.min, max: head.replayStatus.max, current: head.replayStatus.max, done: true };
+  await head.ooo.replay(r.resolve);
   await dropEmptySeries(head, range.last);
   if (r.unknownRefs > 0) head.logger?.warn({ samples: r.unknownRefs }, 'Unknown series references');
   const secs = (performance.now() - t0) / 1000;
@@ -251,7 +255,7 @@ async function dropEmptySeries(head: Head, lastSegment: number): Promise<void> {
   const all = head.series.values();
   for (let i = 0; i < all.length; i++) {
     const s = all[i]!;
-    if (s.isEmpty()) empty.push(s);
+    if (s.isEmpty() && !head.ooo.has(s.ref)) empty.push(s);
     if ((i & 4095) === 4095 && performance.now() - start > SLICE_MS) {
       // Nothing else changes the head before replay is over, so the iteration may pause.
       await pause();

@@ -21,6 +21,7 @@ import { AppendBuffers, HeadAppender } from './head-append.js';
 import { HeadQuerier } from './head-read.js';
 import { openWal, replayWal, truncateWal, type ReplayStatus } from './head-wal.js';
 import { collectBlockSeries, type BlockSeries } from './head-block.js';
+import { OOOHead } from './ooo-head.js';
 
 /** Default chunk range: 2h, the length of the smallest block (`--storage.tsdb.min-block-duration`). */
 export const DEFAULT_CHUNK_RANGE_MS = 2 * 60 * 60 * 1000;
@@ -61,6 +62,15 @@ export interface HeadOptions {
    * `applyCommitSliced`). At least one commit is applied per turn whatever the value.
    */
   applySliceMs?: number;
+  /**
+   * Out-of-order window in ms (`storage.tsdb.out_of_order_time_window`); 0 (the default)
+   * refuses out-of-order samples. Changeable later with `setOutOfOrderTimeWindow`.
+   */
+  outOfOrderTimeWindow?: number;
+  /** Samples per out-of-order chunk (upstream's `out_of_order_cap_max`); default 32. */
+  outOfOrderCapMax?: number;
+  /** Write-behind log directory for out-of-order samples (`data/wbl`); used only with a WAL. */
+  wblDir?: string;
   /** Test hooks: WAL segment file opener (fault injection) and label hashing (collisions). */
   walOpenFile?: SegmentFileOpener;
   hashLabels?: LabelsHasher;
@@ -123,6 +133,7 @@ export class Head implements Appendable, Queryable, AppendContext {
   /** @internal */ readonly postings = new MemPostings();
   /** @internal */ readonly postingsReader: MemPostingsReader;
   /** @internal */ readonly metrics: HeadMetrics;
+  /** @internal Out-of-order samples, their WBL and counters. */ readonly ooo: OOOHead;
   /** @internal */ readonly logger: Logger | undefined;
   /** @internal */ wal: WriteAheadLog | undefined;
   /** @internal */ readonly opts: HeadOptions;
@@ -182,6 +193,7 @@ export class Head implements Appendable, Queryable, AppendContext {
     this.#samplesAppended = this.metrics.samplesAppended.labels('float');
     this.#outOfOrder = this.metrics.outOfOrder.labels('float');
     this.#outOfBound = this.metrics.outOfBound.labels('float');
+    this.ooo = new OOOHead(this, opts.outOfOrderTimeWindow ?? 0, opts.outOfOrderCapMax, opts.walDir !== undefined ? opts.wblDir : undefined, opts.registry);
   }
 
   /**
@@ -194,6 +206,7 @@ export class Head implements Appendable, Queryable, AppendContext {
     if (opts.walDir !== undefined) {
       await replayWal(h, opts.walDir);
       h.wal = await openWal(h, opts.walDir);
+      await h.ooo.openWbl();
     }
     return h;
   }
@@ -268,6 +281,19 @@ export class Head implements Appendable, Queryable, AppendContext {
   /** Newest sample time in the head (ms), or -Infinity when empty. */
   maxTime(): number {
     return this.maxT;
+  }
+
+  /**
+   * Sets the out-of-order window (ms; 0 turns out-of-order ingestion off), opening the WBL when
+   * it turns on. Appenders opened before keep the window they checked against.
+   */
+  setOutOfOrderTimeWindow(ms: number): Promise<void> {
+    return this.ooo.setWindow(ms);
+  }
+
+  /** Oldest and newest out-of-order sample held (Infinity / -Infinity when none). */
+  outOfOrderTimes(): { min: number; max: number } {
+    return { min: this.ooo.minT, max: this.ooo.maxT };
   }
 
   /** Number of series in the head. */
@@ -360,6 +386,7 @@ export class Head implements Appendable, Queryable, AppendContext {
     }
     if (mint < this.minT) this.minT = mint;
     if (maxt > this.maxT) this.maxT = maxt;
+    if (buffers.ooo !== undefined) appended += this.ooo.apply(buffers.ooo.batch);
     if (appended > 0) this.#samplesAppended.inc(appended);
     if (ooo > 0) this.#outOfOrder.inc(ooo);
     if (oob > 0) this.#outOfBound.inc(oob);
@@ -486,7 +513,7 @@ export class Head implements Appendable, Queryable, AppendContext {
     for (const s of this.series.values()) {
       chunksRemoved += s.truncateChunksBefore(mint, this);
       if (s.isEmpty()) {
-        if (s.touchedBy >= minOpen) continue;
+        if (s.touchedBy >= minOpen || this.ooo.has(s.ref)) continue;
         if (s.indexed) removed.set(s.ref, s.labels);
         this.series.delete(s);
         this.deleted.set(s.ref, lastSeg);
@@ -558,5 +585,6 @@ export class Head implements Appendable, Queryable, AppendContext {
     this.#closed = true;
     await this.#truncating;
     await this.wal?.close();
+    await this.ooo.close();
   }
 }

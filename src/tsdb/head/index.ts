@@ -11,3 +11,6 @@ export { MemSeries, rangeForTimestamp, computeChunkEndTime, MAX_BYTES_PER_XOR_CH
 export { ChunkArena } from './chunk-arena.js';
 export { OpenChunkPool } from './open-chunks.js';
 export { SeriesStore, type LabelsHasher } from './series-store.js';
+export { OOOHead, type OOOSnapshot } from './ooo-head.js';
+export { outOfOrderBlockSeries } from './ooo-block.js';
+export { DEFAULT_OOO_CAP } from './ooo-series.js';

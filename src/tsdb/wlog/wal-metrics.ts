@@ -1,5 +1,5 @@
 /**
- * The WAL writer's self-metrics under upstream's names (`prometheus_tsdb_wal_*`).
+ * The WAL writer's self-metrics under upstream's names (`prometheus_tsdb_wal_*`, or another prefix).
  */
 import { Counter, Gauge, Summary, type Registry } from '../../util/index.js';
 
@@ -16,24 +16,28 @@ export class WalMetrics {
   readonly recordPartBytes: InstanceType<typeof Counter>;
   readonly recordBytesSaved: InstanceType<typeof Counter>;
 
-  constructor(registry: Registry | undefined) {
+  /**
+   * `prefix` replaces `prometheus_tsdb_wal_` in every name: the out-of-order write-behind log
+   * registers the same collectors as `prometheus_tsdb_out_of_order_wbl_*`, as upstream.
+   */
+  constructor(registry: Registry | undefined, prefix = 'prometheus_tsdb_wal_') {
     const registers = registry ? [registry] : [];
     this.fsyncDuration = new Summary({
-      name: 'prometheus_tsdb_wal_fsync_duration_seconds',
+      name: `${prefix}fsync_duration_seconds`,
       help: 'Duration of write log fsync.',
       percentiles: [0.5, 0.9, 0.99],
       registers,
     });
-    this.pageFlushes = new Counter({ name: 'prometheus_tsdb_wal_page_flushes_total', help: 'Total number of page flushes.', registers });
-    this.pageCompletions = new Counter({ name: 'prometheus_tsdb_wal_completed_pages_total', help: 'Total number of completed pages.', registers });
-    this.truncateFail = new Counter({ name: 'prometheus_tsdb_wal_truncations_failed_total', help: 'Total number of write log truncations that failed.', registers });
-    this.truncateTotal = new Counter({ name: 'prometheus_tsdb_wal_truncations_total', help: 'Total number of write log truncations attempted.', registers });
-    this.currentSegment = new Gauge({ name: 'prometheus_tsdb_wal_segment_current', help: 'Write log segment index that TSDB is currently writing to.', registers });
-    this.writesFailed = new Counter({ name: 'prometheus_tsdb_wal_writes_failed_total', help: 'Total number of write log writes that failed.', registers });
-    this.recordPartWrites = new Counter({ name: 'prometheus_tsdb_wal_record_part_writes_total', help: 'Total number of record parts written.', registers });
-    this.recordPartBytes = new Counter({ name: 'prometheus_tsdb_wal_record_parts_bytes_written_total', help: 'Total number of record part bytes written.', registers });
+    this.pageFlushes = new Counter({ name: `${prefix}page_flushes_total`, help: 'Total number of page flushes.', registers });
+    this.pageCompletions = new Counter({ name: `${prefix}completed_pages_total`, help: 'Total number of completed pages.', registers });
+    this.truncateFail = new Counter({ name: `${prefix}truncations_failed_total`, help: 'Total number of write log truncations that failed.', registers });
+    this.truncateTotal = new Counter({ name: `${prefix}truncations_total`, help: 'Total number of write log truncations attempted.', registers });
+    this.currentSegment = new Gauge({ name: `${prefix}segment_current`, help: 'Write log segment index that TSDB is currently writing to.', registers });
+    this.writesFailed = new Counter({ name: `${prefix}writes_failed_total`, help: 'Total number of write log writes that failed.', registers });
+    this.recordPartWrites = new Counter({ name: `${prefix}record_part_writes_total`, help: 'Total number of record parts written.', registers });
+    this.recordPartBytes = new Counter({ name: `${prefix}record_parts_bytes_written_total`, help: 'Total number of record part bytes written.', registers });
     this.recordBytesSaved = new Counter({
-      name: 'prometheus_tsdb_wal_record_bytes_saved_total',
+      name: `${prefix}record_bytes_saved_total`,
       help: 'Total number of bytes saved by the optional record compression.',
       labelNames: ['compression'],
       registers,

@@ -27,6 +27,8 @@ export interface WalOptions {
   logger?: Logger;
   /** Opens segment files; tests inject failures here. */
   openFile?: SegmentFileOpener;
+  /** Metric name prefix instead of `prometheus_tsdb_wal_` (the WBL's `prometheus_tsdb_out_of_order_wbl_`). */
+  metricsPrefix?: string;
 }
 
 interface Request {
@@ -80,14 +82,14 @@ export class WriteAheadLog {
     this.compress = opts.compress ?? false;
     this.#openFile = opts.openFile ?? openSegmentFile;
     this.#logger = opts.logger;
-    this.#metrics = new WalMetrics(opts.registry);
+    this.#metrics = new WalMetrics(opts.registry, opts.metricsPrefix);
     this.#framer = new Framer(seg, 0, this.segmentSize, this.compress);
     this.#file = file;
     this.#fileSeg = seg;
     this.#metrics.currentSegment.set(seg);
     if (opts.registry) {
       this.#storageSize = new Gauge({
-        name: 'prometheus_tsdb_wal_storage_size_bytes',
+        name: `${opts.metricsPrefix ?? 'prometheus_tsdb_wal_'}storage_size_bytes`,
         help: 'Size of the write log directory.',
         registers: [opts.registry],
         collect: () => this.#storageSize!.set(this.#diskSize()),
