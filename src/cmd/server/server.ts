@@ -73,6 +73,7 @@ export class Server {
     this.remoteRead = new RemoteReader(this.storage, this.registry, this.#logger);
     // Upstream's order: remote storage, then scrape before its discovery.
     this.reloader = new ConfigReloader({ file: this.#o.configFile, logger: this.#logger, metrics: this.metrics, ...(deps.loadConfig ? { load: deps.loadConfig } : {}) })
+      .add({ name: 'db_storage', apply: (cfg) => this.storage.applyConfig(cfg) })
       .add({ name: 'remote_storage', prepare: (cfg) => this.#prepareRemote(cfg), apply: (cfg) => this.#applyRemote(cfg) })
       .add({ name: 'scrape', prepare: checkScrapeClients, apply: (cfg) => this.scrape.applyConfig(cfg) })
       .add({ name: 'scrape_sd', apply: (cfg) => this.discovery.applyConfig(scrapeSDConfigs(cfg)) });

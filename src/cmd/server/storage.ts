@@ -6,6 +6,7 @@
  * (the API answers 503 meanwhile anyway).
  */
 import { join } from 'node:path';
+import type { Config } from '../../config/index.js';
 import { WriteFailedError, type Appender, type Querier, type SeriesSet, type Storage } from '../../storage/index.js';
 import { DB } from '../../tsdb/db/index.js';
 import type { Logger, Registry } from '../../util/index.js';
@@ -31,6 +32,8 @@ export class ServerStorage implements Storage {
   #db: DB | undefined;
   #ready: Promise<void> | undefined;
   #open = false;
+  /** `storage.tsdb.out_of_order_time_window` of the configuration in effect (ms). */
+  #oooWindowMs = 0;
 
   constructor(o: StorageOptions) {
     this.#o = o;
@@ -67,6 +70,27 @@ export class ServerStorage implements Storage {
     this.#db = db;
     await db.ready;
     this.#open = true;
+    // A configuration applied while the TSDB was opening.
+    if (this.#oooWindowMs > 0) await db.setOutOfOrderTimeWindow(this.#oooWindowMs);
+  }
+
+  /**
+   * Applies the reloadable TSDB settings of `cfg` (upstream's `db_storage` reloader): the
+   * out-of-order window, `storage.tsdb.out_of_order_time_window` (0 when absent). Turning it on
+   * creates `data/wbl`.
+   */
+  async applyConfig(cfg: Config): Promise<void> {
+    const ms = cfg.storage.tsdb?.out_of_order_time_window ?? 0;
+    const prev = this.#oooWindowMs;
+    this.#oooWindowMs = ms;
+    if (!this.#open || !this.#db || ms === prev) return;
+    try {
+      await this.#db.setOutOfOrderTimeWindow(ms);
+    } catch (err) {
+      this.#oooWindowMs = prev;
+      throw err;
+    }
+    this.#o.logger.info({ window: `${ms}ms` }, ms > 0 ? 'Out-of-order ingestion enabled' : 'Out-of-order ingestion disabled');
   }
 
   #require(): DB {

@@ -1,0 +1,80 @@
+/**
+ * The out-of-order window end to end on the real server: `storage.tsdb.out_of_order_time_window`
+ * in prometheus.yml, old samples delivered through the remote-write receiver, refused beyond the
+ * window (and with the window off), `kill -9` right after the acknowledged write, restart: the
+ * samples come back from the WBL.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeWriteRequest, snappyEncode } from '../../src/storage/remote/proto/index.js';
+import { queryMatrix, selfMetric } from './server/api.js';
+import { startIgnis, tempDir } from './server/processes.js';
+
+/** Sends one remote-write request of `samples` (ms, value) for series `name`; returns the HTTP status and body. */
+async function write(base: string, name: string, samples: [number, number][]): Promise<{ status: number; body: string }> {
+  const req = {
+    timeseries: [{ labels: [{ name: '__name__', value: name }, { name: 'job', value: 'ooo' }], samples: samples.map(([timestamp, value]) => ({ timestamp, value })), exemplars: [], histograms: [] }],
+    metadata: [],
+  };
+  const res = await fetch(`${base}/api/v1/write`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Write-Version': '0.1.0' },
+    body: snappyEncode(encodeWriteRequest(req)),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+const config = (window: string | undefined): string =>
+  ['global:', '  scrape_interval: 1h', ...(window !== undefined ? ['storage:', '  tsdb:', `    out_of_order_time_window: ${window}`] : []), 'scrape_configs: []'].join('\n');
+
+test('out-of-order window: remote-written old samples accepted within it, refused beyond; kill -9 and restart keep them', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir('ignis-e2e-ooo-');
+  t.after(dir.cleanup);
+  const now = Date.now() - (Date.now() % 1000);
+  const MIN = 60_000;
+
+  const first = await startIgnis({ config: config('30m'), dir: dir.path, args: ['--web.enable-remote-write-receiver', '--web.enable-lifecycle'] });
+  t.after(() => first.stop());
+  assert.equal((await write(first.base, 'ooo_metric', [[now, 100]])).status, 204);
+  // Out of order but within 30m of the newest sample: accepted, in any order.
+  assert.equal((await write(first.base, 'ooo_metric', [[now - 10 * MIN, 90], [now - 20 * MIN, 80]])).status, 204);
+  assert.equal((await write(first.base, 'ooo_metric', [[now - 15 * MIN, 85]])).status, 204);
+  // Beyond the window: refused with upstream's error.
+  const old = await write(first.base, 'ooo_metric', [[now - 31 * MIN, 1]]);
+  assert.equal(old.status, 400, old.body);
+  assert.match(old.body, /too old sample/);
+  // A conflicting duplicate within the window.
+  const dup = await write(first.base, 'ooo_metric', [[now - 10 * MIN, 7]]);
+  assert.equal(dup.status, 400, dup.body);
+  assert.match(dup.body, /duplicate sample for timestamp/);
+  assert.equal(await selfMetric(first.base, 'prometheus_tsdb_head_out_of_order_samples_appended_total', '{type="float"}'), 3);
+  assert.equal(await selfMetric(first.base, 'prometheus_tsdb_too_old_samples_total', '{type="float"}'), 1);
+  assert.ok(existsSync(join(first.dataDir, 'wbl')) && readdirSync(join(first.dataDir, 'wbl')).length > 0, 'data/wbl written');
+
+  const want = [
+    [now - 20 * MIN, 80],
+    [now - 15 * MIN, 85],
+    [now - 10 * MIN, 90],
+    [now, 100],
+  ].map(([ts, v]) => [ts! / 1000, String(v)]);
+  const read = async (base: string) => (await queryMatrix(base, 'ooo_metric[40m]', now / 1000 + 1))[0]?.values ?? [];
+  assert.deepEqual(await read(first.base), want);
+
+  // kill -9 right after the acknowledged writes: nothing may be lost.
+  first.signal('SIGKILL');
+  await first.exit;
+  const second = await startIgnis({ config: config('30m'), dir: dir.path, dataDir: first.dataDir, args: ['--web.enable-remote-write-receiver', '--web.enable-lifecycle'] });
+  t.after(() => second.stop());
+  assert.deepEqual(await read(second.base), want);
+
+  // Reload with the window removed: out-of-order samples are refused again.
+  writeFileSync(second.configPath, config(undefined));
+  assert.equal((await fetch(`${second.base}/-/reload`, { method: 'POST' })).status, 200);
+  const refused = await write(second.base, 'ooo_metric', [[now - 5 * MIN, 1]]);
+  assert.equal(refused.status, 400, refused.body);
+  assert.match(refused.body, /out of order sample/);
+  assert.deepEqual(await read(second.base), want);
+  assert.equal(await second.stop(), 0);
+});
