@@ -98,13 +98,17 @@ export function appendOutOfOrder(
 }
 
 /**
- * Writes a commit: `recs` (series and in-order samples) to the WAL and the out-of-order samples
- * to the WBL, both before anything is applied. Without a WBL (no WAL) only the WAL is written.
+ * Writes a commit before anything of it is applied: the out-of-order samples to the WBL, then
+ * `recs` (series and in-order samples) to the WAL. In that order a failure never leaves
+ * in-order samples of a failed commit in the WAL (they could hide a later acknowledged sample at
+ * the same time); it may leave its out-of-order samples in the WBL, where a later acknowledged
+ * sample at the same time wins on replay (see `OOOHead.replay`). Without a WBL (no WAL) only
+ * the WAL is written.
  */
 export async function logWithOutOfOrder(head: Head, wal: WriteAheadLog, recs: readonly Uint8Array[], pending: OOOPending): Promise<void> {
   const wbl = head.ooo.wbl;
-  const writes: Promise<void>[] = [];
-  if (recs.length > 0) writes.push(wal.log(recs));
-  if (wbl !== undefined && pending.batch.length > 0) writes.push(wbl.log([pending.record()]));
-  await Promise.all(writes);
+  if (wbl !== undefined && pending.batch.length > 0) await wbl.log([pending.record()]);
+  // The WAL request goes out even when empty: it settles only after the WAL requests queued
+  // before it, one of which may carry the series record these samples refer to (and fail).
+  await wal.log(recs);
 }

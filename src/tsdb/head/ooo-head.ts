@@ -134,10 +134,10 @@ export class OOOHead {
     return n;
   }
 
-  #insert(s: MemSeries, t: number, v: number): 0 | 1 | 2 {
+  #insert(s: MemSeries, t: number, v: number, replace = false): 0 | 1 | 2 {
     let o = this.series.get(s.ref);
     if (o === undefined) this.series.set(s.ref, (o = new OOOSeries()));
-    const r = o.insert(t, v, this.cap);
+    const r = o.insert(t, v, this.cap, replace);
     if (r !== 0 && !s.indexed) {
       s.indexed = true;
       this.#head.postings.add(s.ref, s.labels);
@@ -147,8 +147,10 @@ export class OOOHead {
 
   /**
    * Replays `data/wbl`: every samples record into the out-of-order chunks (`resolve` maps WAL
-   * references, including duplicates the WAL replay merged, to series). A damaged tail is
-   * repaired like the WAL's. Call after the WAL replay created the series.
+   * references, including duplicates the WAL replay merged, to series). Where the WBL holds two
+   * values for one timestamp the later one wins: the earlier one can only be the residue of a
+   * commit that failed after its WBL write, never acknowledged. A damaged tail is repaired like
+   * the WAL's. Call after the WAL replay created the series.
    */
   async replay(resolve: (ref: number) => MemSeries | undefined): Promise<number> {
     const dir = this.#dir;
@@ -174,7 +176,7 @@ export class OOOHead {
           continue;
         }
         const t = b.ts[i]!;
-        if (this.#insert(s, t, b.vs[i]!) === 0) continue;
+        if (this.#insert(s, t, b.vs[i]!, true) === 0) continue;
         if (t < mint) mint = t;
         if (t > maxt) maxt = t;
         samples++;

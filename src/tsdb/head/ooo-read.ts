@@ -1,6 +1,7 @@
 /**
  * Reading a head series that has out-of-order samples: its in-order samples and its
- * out-of-order ones (copied, sorted and deduplicated when the iterator is reset) merged in time
+ * out-of-order ones (copied, sorted and deduplicated — the newest write of a timestamp kept — when
+ * the iterator is reset) merged in time
  * order; where both have a timestamp, the in-order sample is returned.
  */
 import { ValueType, type SampleIterator } from '../../storage/index.js';

@@ -81,8 +81,8 @@ export class SampleBuf {
   }
 
   /**
-   * Sorts by time (stable: for a repeated timestamp the first sample given is kept) and drops
-   * repeated timestamps.
+   * Sorts by time and drops repeated timestamps, keeping of those the sample given last (the
+   * newest write: see `OOOHead.replay`).
    */
   sortDedup(): void {
     const n = this.n;
@@ -111,7 +111,10 @@ export class SampleBuf {
     }
     let w = 1;
     for (let i = 1; i < n; i++) {
-      if (ts[i] === ts[w - 1]) continue;
+      if (ts[i] === ts[w - 1]) {
+        vs[w - 1] = vs[i]!;
+        continue;
+      }
       ts[w] = ts[i]!;
       vs[w] = vs[i]!;
       w++;
@@ -174,13 +177,18 @@ export class OOOSeries {
 
   /**
    * Inserts `(t, v)` into the open chunk, first closing it when it holds `cap` samples. Returns
-   * 0 (nothing changed) when the open chunk already has a sample at `t`, 2 when a chunk was
-   * closed for it, else 1.
+   * 0 (nothing changed) when the open chunk already has a sample at `t` — unless `replace`, which
+   * then overwrites its value (returning 1) — 2 when a chunk was closed for it, else 1. A sample
+   * at `t` in a closed chunk stays; the newer one, added later, is the one readers keep.
    */
-  insert(t: number, v: number, cap: number): 0 | 1 | 2 {
+  insert(t: number, v: number, cap: number, replace = false): 0 | 1 | 2 {
     const o = this.open;
     const i = o.lowerBound(t);
-    if (i < o.n && o.ts[i] === t) return 0;
+    if (i < o.n && o.ts[i] === t) {
+      if (!replace) return 0;
+      o.vs[i] = v;
+      return 1;
+    }
     if (o.n >= cap) {
       this.closeOpen();
       this.open.push(t, v);

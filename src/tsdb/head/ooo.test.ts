@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Labels, newMatcher } from '../../model/labels/index.js';
-import { DuplicateSampleError, OutOfBoundsError, OutOfOrderSampleError, TooOldSampleError, ValueType, type Querier } from '../../storage/index.js';
+import { DuplicateSampleError, OutOfBoundsError, OutOfOrderSampleError, TooOldSampleError, ValueType, WriteFailedError, type Querier } from '../../storage/index.js';
 import { createRegistry } from '../../util/index.js';
 import { STALE_NAN } from '../chunkenc/index.js';
+import { openSegmentFile, type SegmentFileOpener } from '../wlog/index.js';
 import { Head } from './index.js';
 
 const L = Labels.fromStrings('__name__', 'm', 'job', 'a');
@@ -182,6 +183,78 @@ test('turning the window on at runtime opens the WBL', async () => {
     await head.close();
     head = await Head.open({ walDir, wblDir });
     assert.deepEqual(dump(head.querier(0, 200 * MIN)).get(L.toString()), [[95 * MIN, 2], [100 * MIN, 1]]);
+    await head.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('WBL write failure (disk full): the commit fails and changes nothing, in order or out of order; later commits work', async () => {
+  const dir = tmp();
+  try {
+    const walDir = join(dir, 'wal');
+    const wblDir = join(dir, 'wbl');
+    const disk = { full: false };
+    // Only WBL segments fail: the WAL write of the same commit succeeds.
+    const opener: SegmentFileOpener = async (path) => {
+      const f = await openSegmentFile(path);
+      if (!path.startsWith(wblDir)) return f;
+      return {
+        ...f,
+        write: (buf, off, len, pos) => (disk.full ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : f.write(buf, off, len, pos)),
+      };
+    };
+    let head = await Head.open({ walDir, wblDir, outOfOrderTimeWindow: 60 * MIN, walOpenFile: opener });
+    await commit(head, [[L, 100 * MIN, 1]]);
+    disk.full = true;
+    const app = head.appender();
+    app.append(0, L, 101 * MIN, 2);
+    app.append(0, L, 90 * MIN, 3);
+    await assert.rejects(app.commit(), WriteFailedError);
+    assert.deepEqual(dump(head.querier(0, 200 * MIN)).get(L.toString()), [[100 * MIN, 1]]);
+    disk.full = false;
+    await commit(head, [[L, 80 * MIN, 4]]);
+    const want = dump(head.querier(0, 200 * MIN));
+    assert.deepEqual(want.get(L.toString()), [[80 * MIN, 4], [100 * MIN, 1]]);
+    await head.close();
+    head = await Head.open({ walDir, wblDir, outOfOrderTimeWindow: 60 * MIN });
+    const again = dump(head.querier(0, 200 * MIN)).get(L.toString())!;
+    // The WBL is written first: nothing of the failed commit reached the WAL either.
+    assert.deepEqual(again, want.get(L.toString()));
+    await head.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('WAL write failure after the WBL write: a later acknowledged sample at the same time wins after restart', async () => {
+  const dir = tmp();
+  try {
+    const walDir = join(dir, 'wal');
+    const wblDir = join(dir, 'wbl');
+    const disk = { full: false };
+    const opener: SegmentFileOpener = async (path) => {
+      const f = await openSegmentFile(path);
+      if (!path.startsWith(walDir)) return f;
+      return {
+        ...f,
+        write: (buf, off, len, pos) => (disk.full ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : f.write(buf, off, len, pos)),
+      };
+    };
+    let head = await Head.open({ walDir, wblDir, outOfOrderTimeWindow: 60 * MIN, walOpenFile: opener });
+    await commit(head, [[L, 100 * MIN, 1]]);
+    disk.full = true;
+    // With an in-order sample, so that the commit has something to write to the WAL.
+    await assert.rejects(commit(head, [[L, 101 * MIN, 2], [L, 90 * MIN, 3]]), WriteFailedError);
+    disk.full = false;
+    // Nothing of the failed commit is in the head, so the same timestamp is free.
+    await commit(head, [[L, 90 * MIN, 5]]);
+    await commit(head, Array.from({ length: 40 }, (_, i) => [L, (50 + i) * MIN, i] as [Labels, number, number]));
+    const want = dump(head.querier(0, 200 * MIN));
+    await head.close();
+    head = await Head.open({ walDir, wblDir, outOfOrderTimeWindow: 60 * MIN });
+    assert.deepEqual(dump(head.querier(0, 200 * MIN)), want);
+    assert.deepEqual(want.get(L.toString())!.find(([t]) => t === 90 * MIN), [90 * MIN, 5]);
     await head.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
