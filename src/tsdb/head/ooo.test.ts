@@ -45,6 +45,18 @@ async function commit(head: Head, samples: [Labels, number, number][]): Promise<
   await app.commit();
 }
 
+/** Segment files under `prefix` fail every write with ENOSPC while `disk.full`. */
+function fullDisk(prefix: string, disk: { full: boolean }): SegmentFileOpener {
+  return async (path) => {
+    const f = await openSegmentFile(path);
+    if (!path.startsWith(prefix)) return f;
+    return {
+      ...f,
+      write: (buf, off, len, pos) => (disk.full ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : f.write(buf, off, len, pos)),
+    };
+  };
+}
+
 test('window 0 (default): out-of-order samples are refused as before', async () => {
   const head = await Head.open();
   await commit(head, [[L, 100 * MIN, 1]]);
@@ -196,14 +208,7 @@ test('WBL write failure (disk full): the commit fails and changes nothing, in or
     const wblDir = join(dir, 'wbl');
     const disk = { full: false };
     // Only WBL segments fail: the WAL write of the same commit succeeds.
-    const opener: SegmentFileOpener = async (path) => {
-      const f = await openSegmentFile(path);
-      if (!path.startsWith(wblDir)) return f;
-      return {
-        ...f,
-        write: (buf, off, len, pos) => (disk.full ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : f.write(buf, off, len, pos)),
-      };
-    };
+    const opener = fullDisk(wblDir, disk);
     let head = await Head.open({ walDir, wblDir, outOfOrderTimeWindow: 60 * MIN, walOpenFile: opener });
     await commit(head, [[L, 100 * MIN, 1]]);
     disk.full = true;
@@ -233,14 +238,7 @@ test('WAL write failure after the WBL write: a later acknowledged sample at the 
     const walDir = join(dir, 'wal');
     const wblDir = join(dir, 'wbl');
     const disk = { full: false };
-    const opener: SegmentFileOpener = async (path) => {
-      const f = await openSegmentFile(path);
-      if (!path.startsWith(walDir)) return f;
-      return {
-        ...f,
-        write: (buf, off, len, pos) => (disk.full ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : f.write(buf, off, len, pos)),
-      };
-    };
+    const opener = fullDisk(walDir, disk);
     let head = await Head.open({ walDir, wblDir, outOfOrderTimeWindow: 60 * MIN, walOpenFile: opener });
     await commit(head, [[L, 100 * MIN, 1]]);
     disk.full = true;
