@@ -148,6 +148,10 @@ test('rollback drops pending out-of-order samples; seek works over the merge', a
   assert.equal(it.seek(46 * MIN), ValueType.Float);
   assert.equal(it.atT(), 50 * MIN);
   assert.equal(it.next(), ValueType.None);
+  // The bulk read must not return the in-order samples alone.
+  const buf = { t: new Float64Array(64), f: new Float64Array(64), n: 0, reserve: () => undefined };
+  const s = ss.at();
+  if (s.readFloats !== undefined && s.readFloats(0, 100 * MIN, buf)) assert.equal(buf.n, 10);
   q.close();
   assert.deepEqual(
     dump(head.querier(12 * MIN, 36 * MIN)).get(L.toString())!.map(([t]) => t / MIN),
