@@ -222,7 +222,7 @@ class HeadSeries implements Series {
   readFloats(mint: number, maxt: number, out: FloatSampleBuffer, anchor = -Infinity): boolean {
     const s = this.#s;
     // Out-of-order samples need the merge: the caller uses `iterator()`.
-    if (this.#oooMaxt === this.#oooMaxt && this.#head.ooo.has(s.ref)) return false;
+    if (this.#head.ooo.overlapping(s.ref, this.#mint, this.#oooMaxt) !== undefined) return false;
     const lo = mint > this.#mint ? mint : this.#mint;
     const hi = maxt < this.#maxt ? maxt : this.#maxt;
     if (lo > hi) return true;
