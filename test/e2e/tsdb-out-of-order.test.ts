@@ -2,15 +2,18 @@
  * The out-of-order window end to end on the real server: `storage.tsdb.out_of_order_time_window`
  * in prometheus.yml, old samples delivered through the remote-write receiver, refused beyond the
  * window (and with the window off), `kill -9` right after the acknowledged write, restart: the
- * samples come back from the WBL.
+ * samples come back from the WBL. And the WBL moves between Ignis and the real Prometheus 2.42.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeWriteRequest, snappyEncode } from '../../src/storage/remote/proto/index.js';
+import { findBinary, skipWithoutBinary } from '../support/peers.js';
+import { freePort } from './loopback.js';
+import { spawnChild } from './server/child.js';
 import { queryMatrix, selfMetric } from './server/api.js';
-import { startIgnis, tempDir } from './server/processes.js';
+import { startIgnis, tempDir, waitReady, type ApiProcess } from './server/processes.js';
 
 /** Sends one remote-write request of `samples` (ms, value) for series `name`; returns the HTTP status and body. */
 async function write(base: string, name: string, samples: [number, number][]): Promise<{ status: number; body: string }> {
@@ -77,4 +80,61 @@ test('out-of-order window: remote-written old samples accepted within it, refuse
   assert.match(refused.body, /out of order sample/);
   assert.deepEqual(await read(second.base), want);
   assert.equal(await second.stop(), 0);
+});
+
+/** Starts the real Prometheus on `dataDir` with `config`, the remote-write receiver on; resolves once ready. */
+async function startPrometheusOn(dataDir: string, configPath: string): Promise<ApiProcess> {
+  const port = await freePort();
+  const peer = spawnChild(findBinary('prometheus')!, [
+    `--config.file=${configPath}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--web.enable-remote-write-receiver',
+    '--storage.tsdb.retention.time=100y',
+  ]);
+  const proc = { ...peer, base: `http://127.0.0.1:${port}`, port };
+  try {
+    await waitReady(proc, 30_000);
+  } catch (err) {
+    await peer.stop();
+    throw err;
+  }
+  return proc;
+}
+
+test('the WBL moves both ways: Prometheus 2.42 reads late samples Ignis logged, Ignis reads those Prometheus logged (kill -9 each time)', { timeout: 120_000, skip: skipWithoutBinary('prometheus') }, async (t) => {
+  const dir = tempDir('ignis-e2e-ooo-prom-');
+  t.after(dir.cleanup);
+  const dataDir = join(dir.path, 'data');
+  const configPath = join(dir.path, 'prometheus.yml');
+  writeFileSync(configPath, config('1h'));
+  const now = Date.now() - (Date.now() % 1000);
+  const MIN = 60_000;
+  const read = async (base: string) => (await queryMatrix(base, 'ooo_metric[90m]', now / 1000 + 1))[0]?.values ?? [];
+
+  const ignis = await startIgnis({ config: config('1h'), dir: dir.path, dataDir, args: ['--web.enable-remote-write-receiver'] });
+  t.after(() => ignis.stop());
+  assert.equal((await write(ignis.base, 'ooo_metric', [[now, 1]])).status, 204);
+  assert.equal((await write(ignis.base, 'ooo_metric', [[now - 30 * MIN, 2]])).status, 204);
+  ignis.signal('SIGKILL');
+  await ignis.exit;
+
+  const prom = await startPrometheusOn(dataDir, configPath);
+  t.after(() => prom.stop());
+  assert.deepEqual(await read(prom.base), [
+    [(now - 30 * MIN) / 1000, '2'],
+    [now / 1000, '1'],
+  ]);
+  assert.equal((await write(prom.base, 'ooo_metric', [[now - 40 * MIN, 3]])).status, 204);
+  prom.signal('SIGKILL');
+  await prom.exit;
+
+  const again = await startIgnis({ config: config('1h'), dir: dir.path, dataDir });
+  t.after(() => again.stop());
+  assert.deepEqual(await read(again.base), [
+    [(now - 40 * MIN) / 1000, '3'],
+    [(now - 30 * MIN) / 1000, '2'],
+    [now / 1000, '1'],
+  ]);
+  assert.equal(await again.stop(), 0);
 });
