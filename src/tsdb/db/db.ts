@@ -239,10 +239,12 @@ export class DB implements Storage {
     return dbQuerier(head, this.#blocks, mint, maxt);
   }
 
-  /** Lowest timestamp held (ms): the oldest block's start, else the head's oldest sample; Infinity when empty. */
+  /** Lowest timestamp held (ms): the oldest block's start, else the head's oldest sample (in order or not); Infinity when empty. */
   startTime(): number {
-    if (this.#blocks.length > 0) return this.#blocks[0]!.minTime();
-    return this.#head?.minTime() ?? Infinity;
+    // Out-of-order samples of the head may be older than everything else.
+    const ooo = this.#head?.outOfOrderTimes().min ?? Infinity;
+    if (this.#blocks.length > 0) return Math.min(this.#blocks[0]!.minTime(), ooo);
+    return Math.min(this.#head?.minTime() ?? Infinity, ooo);
   }
 
   /** WAL replay progress in segments (`/api/v1/status/walreplay`). */

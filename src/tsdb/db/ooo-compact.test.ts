@@ -126,6 +126,7 @@ test('DB: out-of-order samples are in the WBL after commit and back after reopen
   await assert.rejects(put(db, [[0, 4000, 2]]), /out of order sample/);
   await db.setOutOfOrderTimeWindow(2000);
   await put(db, [[0, 4000, 2]]);
+  assert.equal(db.startTime(), 4000, 'the oldest sample is an out-of-order one');
   await assert.rejects(put(db, [[0, 2999, 3]]), /too old sample/);
   await db.close();
   db = await DB.open(dir, opts({ outOfOrderTimeWindowMs: 0 }));
