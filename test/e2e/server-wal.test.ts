@@ -130,13 +130,13 @@ function mainThreadCpuMs(pid: number): number {
 }
 
 /** Milliseconds until `url` answered (body read) and its status (0 when the request failed). */
-async function timedGet(url: string, pid: number): Promise<{ ms: number; busyMs: number; status: number; error?: string }> {
+async function timedGet(url: string, pid: number): Promise<{ ms: number; busyMs: number; status: number; body?: string; error?: string }> {
   const t0 = performance.now();
   const c0 = mainThreadCpuMs(pid);
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-    await res.arrayBuffer();
-    return { ms: performance.now() - t0, busyMs: mainThreadCpuMs(pid) - c0, status: res.status };
+    const body = await res.text();
+    return { ms: performance.now() - t0, busyMs: mainThreadCpuMs(pid) - c0, status: res.status, body };
   } catch (err) {
     return { ms: performance.now() - t0, busyMs: mainThreadCpuMs(pid) - c0, status: 0, error: String((err as Error).cause ?? err) };
   }
@@ -167,6 +167,10 @@ test('the server answers promptly while it replays a big WAL (its event loop is 
     const healthy = await timedGet(`${server.base}/-/healthy`, server.pid);
     const status = await timedGet(`${server.base}/api/v1/status/walreplay`, server.pid);
     whileReplaying++;
+    if (status.status === 200) {
+      const { min, max, current } = (JSON.parse(status.body!) as { data: { min: number; max: number; current: number } }).data;
+      assert.ok(min <= current && current <= max, `walreplay progress ${status.body}`);
+    }
     for (const [what, r, want] of [['/-/ready', ready, 503], ['/-/healthy', healthy, 200], ['walreplay', status, 200]] as const) {
       slowest = Math.max(slowest, r.ms);
       const blocked = r.ms > BOUND_MS && r.busyMs >= BOUND_MS / 2;
