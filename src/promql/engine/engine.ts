@@ -11,7 +11,7 @@ import { Annotations } from './annotations.js';
 import { BadQueryError, UnsupportedHistogramError } from './errors.js';
 import { Evaluator, type EvalShared } from './evaluator.js';
 import { stepRange, type EvalResult } from './eval-result.js';
-import { ExecControl, MAX_POINTS_PER_SERIES, QueryGate, SampleBudget } from './limits.js';
+import { DEFAULT_SLICE_MS, ExecControl, MAX_POINTS_PER_SERIES, QueryGate, SampleBudget } from './limits.js';
 import { planFromAst, type QueryTimes } from './plan-from-ast.js';
 import { walkPlan, type Plan } from './plan.js';
 import { applyNameDrop, applyNameDropRaw } from './series-set.js';
@@ -29,7 +29,7 @@ export interface EngineOptions {
   readonly maxConcurrency?: number;
   /** Step of subqueries without one (the global evaluation interval, default 1m). */
   readonly defaultSubqueryStepMs?: number;
-  /** Longest synchronous slice before yielding to the event loop (default 10 ms). */
+  /** Longest synchronous slice before yielding to the event loop (default `DEFAULT_SLICE_MS`, 20 ms). */
   readonly sliceMs?: number;
 }
 
@@ -184,7 +184,7 @@ export class Engine {
       timeoutMs: opts.timeoutMs ?? 2 * 60_000,
       maxConcurrency: opts.maxConcurrency ?? 20,
       defaultSubqueryStepMs: opts.defaultSubqueryStepMs ?? 60_000,
-      sliceMs: opts.sliceMs ?? 10,
+      sliceMs: opts.sliceMs ?? DEFAULT_SLICE_MS,
     };
     this.gate = new QueryGate(this.options.maxConcurrency);
   }
