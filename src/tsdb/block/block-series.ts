@@ -3,8 +3,8 @@
  * iterated allocation-free across chunks.
  */
 import type { Labels } from '../../model/labels/index.js';
-import { ValueType, type SampleIterator, type Series } from '../../storage/index.js';
-import { Encoding, UnsupportedEncodingError, XorIterator } from '../chunkenc/index.js';
+import { ValueType, type FloatSampleBuffer, type SampleIterator, type Series } from '../../storage/index.js';
+import { Encoding, UnsupportedEncodingError, XOR_DECODE_DONE, XOR_DECODE_PAST_MAXT, XorIterator, decodeXorFloats } from '../chunkenc/index.js';
 import type { ChunkMeta, ChunkReader } from '../chunks/index.js';
 import type { Interval } from '../tombstones/index.js';
 
@@ -35,6 +35,44 @@ export class BlockSeries implements Series {
     const it = reuse instanceof BlockSeriesIterator ? reuse : new BlockSeriesIterator();
     it.reset(this.chunks, this.#reader, this.#mint, this.#maxt, this.#deleted);
     return it;
+  }
+
+  /**
+   * Decodes the chunks straight into `out` (see `Series.readFloats`), starting at the newest
+   * chunk that begins at or before the anchor. Series with tombstones, other encodings and
+   * unreadable chunks are left to the iterator, which reports them.
+   */
+  readFloats(mint: number, maxt: number, out: FloatSampleBuffer, anchor = -Infinity): boolean {
+    if (this.#deleted.length > 0) return false;
+    const lo = mint > this.#mint ? mint : this.#mint;
+    const hi = maxt < this.#maxt ? maxt : this.#maxt;
+    if (lo > hi) return true;
+    const chunks = this.chunks;
+    const a = anchor < hi ? anchor : hi;
+    let start = 0;
+    for (let i = chunks.length - 1; i > 0; i--) {
+      if (chunks[i]!.mint <= a) {
+        start = i;
+        break;
+      }
+    }
+    for (let i = start; i < chunks.length; i++) {
+      const c = chunks[i]!;
+      if (c.maxt < lo) continue;
+      if (c.mint > hi) break;
+      let bytes: Uint8Array;
+      try {
+        const { encoding, data } = this.#reader.chunkBytes(c.ref);
+        if (encoding !== Encoding.XOR) return false;
+        bytes = data;
+      } catch {
+        return false;
+      }
+      const r = decodeXorFloats(bytes, 0, bytes.length, lo, hi, out);
+      if (r === XOR_DECODE_PAST_MAXT) break;
+      if (r !== XOR_DECODE_DONE) return false;
+    }
+    return true;
   }
 }
 
