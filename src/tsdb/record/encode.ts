@@ -3,20 +3,53 @@
  * to upstream's `record.Encoder`. See `src/tsdb/docs/format/wal.md`.
  */
 import type { Labels } from '../../model/labels/index.js';
-import { EncBuf, putVarint } from '../fileutil/index.js';
+import { EncBuf, putUvarint, putVarint } from '../fileutil/index.js';
 import { RecordType, type RefSeries, type RefTombstone } from './types.js';
 import type { SampleBatch } from './sample-batch.js';
 
 const TWO32 = 4294967296;
 
+/** Scratch for label bytes (grown on demand), and a `Buffer` over it for non-ASCII strings. */
+let scratch = Buffer.allocUnsafe(4096);
+
+/**
+ * Writes `s` as uvarint byte length and UTF-8 bytes at `off` of `scratch` (the caller reserved
+ * `s.length * 3 + 5` bytes) and returns the offset after it. ASCII — nearly every label — is
+ * copied char by char: `Buffer.write` costs more per call than a short label takes to copy.
+ */
+function putLabelString(s: string, off: number): number {
+  const n = s.length;
+  if (n < 128) {
+    const b = scratch;
+    let i = 0;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      b[off + 1 + i] = c;
+      i++;
+    }
+    if (i === n) {
+      b[off] = n;
+      return off + 1 + n;
+    }
+  }
+  const len = Buffer.byteLength(s, 'utf8');
+  off = putUvarint(scratch, off, len);
+  return off + scratch.write(s, off, len, 'utf8');
+}
+
 /** Appends the labels of a series record entry: count, then name/value pairs in order. */
 export function encodeLabels(buf: EncBuf, labels: Labels): void {
   const n = labels.length;
-  buf.putUvarint(n);
+  let need = 10;
+  for (let i = 0; i < n; i++) need += (labels.nameAt(i).length + labels.valueAt(i).length) * 3 + 10;
+  if (need > scratch.length) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+  let off = putUvarint(scratch, 0, n);
   for (let i = 0; i < n; i++) {
-    buf.putUvarintStr(labels.nameAt(i));
-    buf.putUvarintStr(labels.valueAt(i));
+    off = putLabelString(labels.nameAt(i), off);
+    off = putLabelString(labels.valueAt(i), off);
   }
+  buf.putBytes(scratch.subarray(0, off));
 }
 
 /** Appends one series record declaring `series` (in the given order) to `buf`. */

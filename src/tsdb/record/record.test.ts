@@ -141,3 +141,28 @@ test('malformed records throw RecordDecodeError, never something else', () => {
     }),
   );
 });
+
+test('series records encode labels byte for byte as uvarint-length-prefixed UTF-8 (ASCII, non-ASCII, long strings)', () => {
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 40 }), fc.string({ minLength: 120, maxLength: 300 }))), {
+        selector: (p) => p[0],
+        maxLength: 8,
+      }),
+      (pairs) => {
+        const labels = Labels.fromStrings(...pairs.flat());
+        const got = new EncBuf();
+        encodeSeries(got, [{ ref: 7, labels }]);
+        const want = new EncBuf();
+        want.putByte(RecordType.Series);
+        want.putBE64(7);
+        want.putUvarint(labels.length);
+        for (let i = 0; i < labels.length; i++) {
+          want.putUvarintStr(labels.nameAt(i));
+          want.putUvarintStr(labels.valueAt(i));
+        }
+        assert.deepEqual(Buffer.from(got.get()), Buffer.from(want.get()));
+      },
+    ),
+  );
+});
