@@ -29,7 +29,7 @@ import { packHeadSeries } from './head-pack.js';
 import { DirLock } from './lock.js';
 import { blockSize, deleteBlockDirs, forgetBlockSize, loadBlocks } from './reload.js';
 import { checkSnapshotDir, linkBlock } from './snapshot.js';
-import { compactOutOfOrderHead, inOrderBlocksMaxTime } from './ooo-compact.js';
+import { compactOutOfOrderHead, inOrderBlocksMaxTime, writeOutOfOrderBlocks } from './ooo-compact.js';
 
 /** How long a head compaction waits for appenders opened before it (ms) before cutting anyway. */
 const APPENDER_WAIT_MS = 30_000;
@@ -523,8 +523,9 @@ export class DB implements Storage {
 
   /**
    * Writes a snapshot into `dir`: hard links of every block, and with `withHead` the head's
-   * samples as one more block `[head min, head max + 1)`. `dir` must not be the data directory
-   * or a block directory.
+   * samples as one more block `[head min, head max + 1)` plus its out-of-order samples as
+   * `from-out-of-order` blocks (which may overlap it). `dir` must not be the data directory or
+   * a block directory.
    */
   snapshot(dir: string, withHead: boolean): Promise<void> {
     return this.#exclusive(async () => {
@@ -535,7 +536,9 @@ export class DB implements Storage {
         this.#logger?.info({ block: b.meta.ulid }, 'Snapshotting block');
         linkBlock(b.dir, dir);
       }
-      if (!withHead || head.numSeries() === 0 || head.maxTime() === -Infinity) return;
+      if (!withHead || head.numSeries() === 0) return;
+      if (head.ooo.series.size > 0) await writeOutOfOrderBlocks(head, head.ooo.snapshot(-1), this.#runner, dir, this.#logger);
+      if (head.maxTime() === -Infinity) return;
       const mint = head.minTime();
       const maxt = head.maxTime() + 1;
       const series = await head.blockSeries(mint, maxt);

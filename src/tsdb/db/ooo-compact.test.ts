@@ -127,6 +127,16 @@ test('DB: out-of-order samples are in the WBL after commit and back after reopen
   await db.setOutOfOrderTimeWindow(2000);
   await put(db, [[0, 4000, 2]]);
   assert.equal(db.startTime(), 4000, 'the oldest sample is an out-of-order one');
+  // A snapshot with the head holds the late sample too (in a block of its own).
+  const snapDir = join(dir, 'snapshots', 's1');
+  await db.snapshot(snapDir, true);
+  const snapDb = await DB.open(snapDir, opts({ outOfOrderTimeWindowMs: 0 }));
+  assert.deepEqual(contents(snapDb).get('0'), [
+    [4000, 2],
+    [5000, 1],
+  ]);
+  await snapDb.close();
+  fs.rmSync(join(dir, 'snapshots'), { recursive: true, force: true });
   await assert.rejects(put(db, [[0, 2999, 3]]), /too old sample/);
   await db.close();
   db = await DB.open(dir, opts({ outOfOrderTimeWindowMs: 0 }));

@@ -13,7 +13,7 @@
  */
 import type { Logger } from '../../util/index.js';
 import type { BlockMeta } from '../block/index.js';
-import { outOfOrderBlockSeries, type Head } from '../head/index.js';
+import { outOfOrderBlockSeries, type Head, type OOOSnapshot } from '../head/index.js';
 import type { CompactRunner } from './compact-runner.js';
 import { headDeleted } from './db-querier.js';
 import { packHeadSeries } from './head-pack.js';
@@ -55,22 +55,30 @@ export async function compactOutOfOrderHead(head: Head, deps: OOOCompactDeps): P
   const seg = await ooo.nextWblSegment();
   await deps.waitForAppenders(head);
   const snap = ooo.snapshot(seg);
-  const written: BlockMeta[] = [];
-  if (snap.chunks.size > 0) {
-    const range = head.chunkRange;
-    for (let t = rangeStart(snap.mint, range); t <= snap.maxt; t += range) {
-      const series = await outOfOrderBlockSeries(head, snap, t, t + range);
-      if (series.length === 0) continue;
-      const packed = await packHeadSeries(series, (l) => headDeleted(head, l));
-      const t0 = performance.now();
-      const out = await deps.runner.run({ kind: 'head', parentDir: deps.dir, mint: t, maxt: t + range, packed, hints: [FROM_OUT_OF_ORDER] });
-      if (out.meta !== undefined) {
-        written.push(out.meta);
-        deps.logger?.info({ mint: t, maxt: t + range, ulid: out.meta.ulid, duration: `${((performance.now() - t0) / 1000).toFixed(3)}s` }, 'write block from out-of-order samples');
-      }
-    }
-    await deps.reload();
-  }
+  const written = await writeOutOfOrderBlocks(head, snap, deps.runner, deps.dir, deps.logger);
+  if (written.length > 0) await deps.reload();
   await ooo.dropSnapshot(snap);
+  return written;
+}
+
+/**
+ * Writes the samples of `snap` under `parentDir` as `from-out-of-order` level-1 blocks, one per
+ * block range they touch (head tombstones applied). Returns their metas.
+ */
+export async function writeOutOfOrderBlocks(head: Head, snap: OOOSnapshot, runner: CompactRunner, parentDir: string, logger: Logger | undefined): Promise<BlockMeta[]> {
+  const written: BlockMeta[] = [];
+  if (snap.chunks.size === 0) return written;
+  const range = head.chunkRange;
+  for (let t = rangeStart(snap.mint, range); t <= snap.maxt; t += range) {
+    const series = await outOfOrderBlockSeries(head, snap, t, t + range);
+    if (series.length === 0) continue;
+    const packed = await packHeadSeries(series, (l) => headDeleted(head, l));
+    const t0 = performance.now();
+    const out = await runner.run({ kind: 'head', parentDir, mint: t, maxt: t + range, packed, hints: [FROM_OUT_OF_ORDER] });
+    if (out.meta !== undefined) {
+      written.push(out.meta);
+      logger?.info({ mint: t, maxt: t + range, ulid: out.meta.ulid, duration: `${((performance.now() - t0) / 1000).toFixed(3)}s` }, 'write block from out-of-order samples');
+    }
+  }
   return written;
 }
