@@ -59,6 +59,16 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/**
+ * A young-generation collection: run after generating a round's values (which allocates a few
+ * hundred bytes per sample in the shared model) so that scavenges inside the timed section are
+ * caused by the head and the append loop alone, and do not promote the head's in-flight commits
+ * because of the generator's garbage.
+ */
+function gcMinor(): void {
+  (globalThis as { gc?: (o?: { type: string }) => void }).gc?.({ type: 'minor' });
+}
+
 /** A source of scrape data: per target, its label sets and the values of the next scrape. */
 interface Workload {
   name: string;
@@ -140,7 +150,7 @@ async function workload(): Promise<Workload> {
 }
 
 /**
- * GC pauses (all of them, whoever allocated) and event-loop delay while the head ingests (only
+ * GC pauses (whoever allocated) and event-loop delay while the head ingests (both only
  * inside the timed sections: generating the next round's values blocks the loop for a while,
  * which is the bench's doing, not the head's). Both are also reported for the steady state, after
  * the first round, which creates every series.
@@ -167,6 +177,8 @@ class PauseMonitor {
   constructor() {
     this.#obs = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
+        // Only collections inside the timed sections (not the bench's own `gcMinor` between them).
+        if (!this.#timed(e.startTime)) continue;
         const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
         const d = e.duration;
         this.count++;
@@ -183,8 +195,18 @@ class PauseMonitor {
     this.#obs.observe({ entryTypes: ['gc'] });
   }
 
+  /** Start and end (performance.now()) of every timed section so far; end Infinity while open. */
+  readonly #sections: number[] = [];
+
+  #timed(t: number): boolean {
+    const a = this.#sections;
+    for (let i = a.length - 2; i >= 0; i -= 2) if (t >= a[i]! && t <= a[i + 1]!) return true;
+    return false;
+  }
+
   /** A timed section starts (`round` 0 is the first). */
   resume(round: number): void {
+    this.#sections.push(performance.now(), Infinity);
     if (round === 1) {
       this.#steadyFrom = performance.now();
       this.#eld = this.#eldSteady;
@@ -202,6 +224,7 @@ class PauseMonitor {
 
   /** A timed section ended. */
   pause(): void {
+    this.#sections[this.#sections.length - 1] = performance.now();
     clearInterval(this.#timer);
     // The wait since the last tick counts too: the section may have ended with a long block.
     const late = performance.now() - this.#lastTick - 10;
@@ -255,6 +278,7 @@ async function runMode(wal: boolean): Promise<void> {
   for (let k = 0; k < SAMPLES; k++) {
     // Generating the next scrape's values is not part of the measurement.
     for (let g = 0; g < w.targets; g++) values[g] = w.next(g);
+    gcMinor();
     const t = T0 + k * STEP_MS;
     pauses.resume(k);
     const start = performance.now();
