@@ -278,21 +278,42 @@ class HeadSeries implements Series {
 /** Scratch list of chunk addresses for `HeadSeries.readFloats` (-1: the open chunk). */
 const CHUNKS: number[] = [];
 
-/** A `SeriesSet` over an array. */
-class ArraySeriesSet implements SeriesSet {
-  readonly #list: readonly Series[];
+/**
+ * The series of a head select, in `order` (indices into `matched`) or postings order. Each
+ * `HeadSeries` is created when reached, so that a large select holds no series objects that
+ * live long enough to burden the garbage collector.
+ */
+class HeadSeriesSet implements SeriesSet {
+  readonly #matched: Matched;
+  readonly #order: ArrayLike<number> | undefined;
+  readonly #head: Head;
+  readonly #mint: number;
+  readonly #oooMaxt: number;
   #i = -1;
+  #cur: HeadSeries | undefined;
 
-  constructor(list: readonly Series[]) {
-    this.#list = list;
+  constructor(matched: Matched, order: ArrayLike<number> | undefined, head: Head, mint: number, oooMaxt: number) {
+    this.#matched = matched;
+    this.#order = order;
+    this.#head = head;
+    this.#mint = mint;
+    this.#oooMaxt = oooMaxt;
   }
 
   next(): boolean {
-    return ++this.#i < this.#list.length;
+    const i = ++this.#i;
+    if (i >= this.#matched.series.length) {
+      this.#cur = undefined;
+      return false;
+    }
+    const k = this.#order === undefined ? i : this.#order[i]!;
+    this.#cur = new HeadSeries(this.#matched.series[k]!, this.#head, this.#mint, this.#matched.maxts[k]!, this.#oooMaxt);
+    return true;
   }
 
   at(): Series {
-    return this.#list[this.#i]!;
+    if (this.#cur === undefined) throw new Error('BUG: SeriesSet.at() without a current series');
+    return this.#cur;
   }
 
   err(): Error | undefined {
@@ -427,19 +448,9 @@ export class HeadQuerier implements Querier {
   }
 
   select(sortSeries: boolean, _hints: SelectHints | undefined, ...matchers: LabelMatcher[]): SeriesSet {
-    const { series, maxts } = this.#matching(matchers);
-    const m = series.length;
-    const list: HeadSeries[] = new Array(m);
-    if (sortSeries && m > 1) {
-      const order = labelOrder(this.#head, series);
-      for (let i = 0; i < m; i++) {
-        const k = order[i]!;
-        list[i] = new HeadSeries(series[k]!, this.#head, this.#mint, maxts[k]!, this.#maxt);
-      }
-    } else {
-      for (let i = 0; i < m; i++) list[i] = new HeadSeries(series[i]!, this.#head, this.#mint, maxts[i]!, this.#maxt);
-    }
-    return new ArraySeriesSet(list);
+    const matched = this.#matching(matchers);
+    const order = sortSeries && matched.series.length > 1 ? labelOrder(this.#head, matched.series) : undefined;
+    return new HeadSeriesSet(matched, order, this.#head, this.#mint, this.#maxt);
   }
 
   #overlapsHead(): boolean {
