@@ -137,6 +137,12 @@ export class OOOSeries {
   open = new SampleBuf();
   /** Closed chunks, oldest cut first. */
   closed: OOOChunk[] = [];
+  /**
+   * Timestamps held in closed chunks, so that a duplicate check does not decode every chunk
+   * (chunks of late samples arriving in random order all overlap). Created with the first
+   * closed chunk.
+   */
+  #closedTs: Set<number> | undefined;
 
   /** Number of samples held. */
   size(): number {
@@ -167,7 +173,10 @@ export class OOOSeries {
     const o = this.open;
     const i = o.lowerBound(t);
     if (i < o.n && o.ts[i] === t) return sameFloatBits(o.vs[i]!, v) ? Found.Same : Found.Other;
-    for (const c of this.closed) {
+    if (this.#closedTs === undefined || !this.#closedTs.has(t)) return Found.None;
+    // The newest chunk holding `t` has the value readers see.
+    for (let k = this.closed.length - 1; k >= 0; k--) {
+      const c = this.closed[k]!;
       if (t < c.minT || t > c.maxT) continue;
       it.reset(c.data);
       if (it.seek(t) !== ValueType.None && it.atT() === t) return sameFloatBits(it.at(), v) ? Found.Same : Found.Other;
@@ -200,8 +209,11 @@ export class OOOSeries {
 
   /** Encodes the open chunk into a closed one (no-op when empty). */
   closeOpen(): void {
-    if (this.open.n === 0) return;
-    this.closed.push(encodeOOOChunk(this.open, 0, this.open.n));
+    const o = this.open;
+    if (o.n === 0) return;
+    this.closed.push(encodeOOOChunk(o, 0, o.n));
+    const set = (this.#closedTs ??= new Set());
+    for (let i = 0; i < o.n; i++) set.add(o.ts[i]!);
     this.open = new SampleBuf();
   }
 
@@ -219,6 +231,17 @@ export class OOOSeries {
   dropChunks(drop: ReadonlySet<OOOChunk>): number {
     const before = this.closed.length;
     this.closed = this.closed.filter((c) => !drop.has(c));
+    if (this.closed.length === before) return 0;
+    // Rebuild the timestamp set from the chunks left (usually none).
+    this.#closedTs = undefined;
+    if (this.closed.length > 0) {
+      const set = (this.#closedTs = new Set<number>());
+      const it = new XorIterator();
+      for (const c of this.closed) {
+        it.reset(c.data);
+        while (it.next() !== ValueType.None) set.add(it.atT());
+      }
+    }
     return before - this.closed.length;
   }
 }
