@@ -130,9 +130,28 @@ export class TargetScraper {
    * `HTTPStatusError` for a status other than 200, `BodySizeLimitError` when the body reaches
    * the limit, `RequestError` for transport failures and timeouts, and `ScrapeAbortedError`
    * when `stop` fires first.
+   *
+   * The timeout does not count this process' own stalls against the target: when its timer
+   * fires, the request is aborted only after the event loop has read whatever the socket already
+   * holds (the abort waits for the loop's check phase, after I/O polling). Without that, a loop
+   * blocked past the deadline (a long task, a GC pause, a starved CPU) runs the timer before
+   * the response that arrived in time, and the scrape fails although the target answered.
    */
   async scrape(stop: AbortSignal): Promise<ScrapeBody> {
-    const timeout = AbortSignal.timeout(this.#opts.timeoutMs);
+    const timeout = new AbortController();
+    let immediate: NodeJS.Immediate | undefined;
+    const timer = setTimeout(() => {
+      immediate = setImmediate(() => timeout.abort());
+    }, this.#opts.timeoutMs);
+    try {
+      return await this.#scrape(stop, timeout.signal);
+    } finally {
+      clearTimeout(timer);
+      if (immediate !== undefined) clearImmediate(immediate);
+    }
+  }
+
+  async #scrape(stop: AbortSignal, timeout: AbortSignal): Promise<ScrapeBody> {
     const signal = AbortSignal.any([stop, timeout]);
     const url = this.#opts.url;
     let res: Dispatcher.ResponseData;
