@@ -95,5 +95,15 @@ test('queries over the head answer bit for bit as over the memory storage', asyn
       assert.deepEqual(got, want, `${query} (${range ? 'range' : 'instant'})`);
     }
   }
+  // count/group straight over a selector are streamed; over an expression they take the general path.
+  for (const agg of ['count', 'count by (job)', 'count without (i)', 'group by (job)', 'count by (i)']) {
+    for (const range of [false, true]) {
+      for (const q of [head, mem]) {
+        const want = await run(q, `${agg} (m * 1)`, range);
+        assert.ok(want.length > 0);
+        assert.deepEqual(await run(q, `${agg} (m)`, range), want, `${agg} (${range ? 'range' : 'instant'})`);
+      }
+    }
+  }
   await head.close();
 });

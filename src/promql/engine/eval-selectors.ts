@@ -84,9 +84,10 @@ function dropStaleMarkers(win: Window): void {
  * Evaluates an instant vector selector at every step: the newest sample in
  * `(ref - lookback, ref]` with `ref = (@ or step) - offset`, unless it is a stale marker. With
  * `timestamps` the value is the sample's timestamp in seconds (for `timestamp()`), and the metric
- * name is marked for removal.
+ * name is marked for removal. With `sink`, each series is handed to it instead of being
+ * collected (and its arrays are reused afterwards): the result is then empty.
  */
-export async function evalVectorSelector(ev: Evaluator, vs: VectorSelectorPlan, timestamps: boolean): Promise<StepSeries[]> {
+export async function evalVectorSelector(ev: Evaluator, vs: VectorSelectorPlan, timestamps: boolean, sink?: (s: StepSeries) => void): Promise<StepSeries[]> {
   const { startMs, endMs, numSteps, intervalMs } = ev.range;
   const lookback = ev.shared.lookbackMs;
   const refStart = (vs.atMs ?? startMs) - vs.offsetMs;
@@ -136,7 +137,14 @@ export async function evalVectorSelector(ev: Evaluator, vs: VectorSelectorPlan, 
     }
     if (series.count > 0) {
       budget.add(series.count);
-      out.push(series);
+      if (sink === undefined) out.push(series);
+      else {
+        // Streamed: the consumer is done with the series when `sink` returns; reuse its arrays.
+        sink(series);
+        budget.release(series.count);
+        series.has.fill(0);
+        series.count = 0;
+      }
     }
     control.tick(numSteps + n);
     if (control.due) await control.yieldIfDue();
