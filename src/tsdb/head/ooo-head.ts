@@ -105,8 +105,9 @@ export class OOOHead {
 
   /**
    * Applies a commit's out-of-order samples (after the WBL holds them). A sample whose series
-   * is gone, or whose timestamp the open out-of-order chunk already has, is dropped. Indexes
-   * series seen for the first time. Returns the number applied.
+   * is gone is dropped. A timestamp another commit stored since this one checked it (a race
+   * between appenders) takes this commit's value: the later write wins, as on WBL replay.
+   * Indexes series seen for the first time. Returns the number applied.
    */
   apply(b: SampleBatch): number {
     const head = this.#head;
@@ -118,7 +119,7 @@ export class OOOHead {
       const s = head.series.getByRef(b.refs[i]!);
       if (s === undefined) continue;
       const t = b.ts[i]!;
-      const r = this.#insert(s, t, b.vs[i]!);
+      const r = this.#insert(s, t, b.vs[i]!, true);
       if (r === 0) continue;
       if (r === 2) chunks++;
       if (t < mint) mint = t;

@@ -186,15 +186,16 @@ export class OOOSeries {
 
   /**
    * Inserts `(t, v)` into the open chunk, first closing it when it holds `cap` samples. Returns
-   * 0 (nothing changed) when the open chunk already has a sample at `t` — unless `replace`, which
-   * then overwrites its value (returning 1) — 2 when a chunk was closed for it, else 1. A sample
+   * 0 (nothing changed) when the open chunk already has a sample at `t` — unless `replace` and
+   * the value differs, which then overwrites it (returning 1) — 2 when a chunk was closed for
+   * it, else 1. A sample
    * at `t` in a closed chunk stays; the newer one, added later, is the one readers keep.
    */
   insert(t: number, v: number, cap: number, replace = false): 0 | 1 | 2 {
     const o = this.open;
     const i = o.lowerBound(t);
     if (i < o.n && o.ts[i] === t) {
-      if (!replace) return 0;
+      if (!replace || sameFloatBits(o.vs[i]!, v)) return 0;
       o.vs[i] = v;
       return 1;
     }

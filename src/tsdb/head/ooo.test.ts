@@ -263,6 +263,30 @@ test('WAL write failure after the WBL write: a later acknowledged sample at the 
   }
 });
 
+test('two appenders racing for one late timestamp: the later commit wins, live and after replay', async () => {
+  const dir = tmp();
+  try {
+    const walDir = join(dir, 'wal');
+    const wblDir = join(dir, 'wbl');
+    let head = await Head.open({ walDir, wblDir, outOfOrderTimeWindow: 60 * MIN });
+    await commit(head, [[L, 100 * MIN, 1]]);
+    const a = head.appender();
+    const b = head.appender();
+    a.append(0, L, 90 * MIN, 2);
+    b.append(0, L, 90 * MIN, 3);
+    await a.commit();
+    await b.commit();
+    const live = dump(head.querier(0, 200 * MIN)).get(L.toString());
+    assert.deepEqual(live, [[90 * MIN, 3], [100 * MIN, 1]]);
+    await head.close();
+    head = await Head.open({ walDir, wblDir, outOfOrderTimeWindow: 60 * MIN });
+    assert.deepEqual(dump(head.querier(0, 200 * MIN)).get(L.toString()), live);
+    await head.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('property: random in- and out-of-order appends within the window read back sorted and deduplicated', () => {
   const sample = fc.record({ t: fc.integer({ min: 0, max: 400 }), v: fc.integer({ min: -3, max: 3 }), series: fc.integer({ min: 0, max: 2 }) });
   return fc.assert(
