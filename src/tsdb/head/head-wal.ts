@@ -6,11 +6,13 @@
  */
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Labels } from '../../model/labels/index.js';
 import { errorMessage } from '../../util/index.js';
 import { WalCorruptionError, WriteAheadLog, createCheckpoint, deleteCheckpoints, lastCheckpoint, repairWal, segmentRange } from '../wlog/index.js';
 import { fromFailure, type DecodeJob, type SamplesBatch, type SeriesBatch, type TombstonesBatch } from './wal-decode.js';
 import { openBatchSource, type BatchSource } from './wal-decode-source.js';
+import type { CheckpointJob, CheckpointReply } from './checkpoint-worker.js';
 import type { Head } from './head.js';
 import { appendSample, type MemSeries } from './memseries.js';
 
@@ -284,6 +286,55 @@ export function openWal(head: Head, dir: string): Promise<WriteAheadLog> {
   });
 }
 
+/** Largest series reference for which the checkpoint worker gets a bitmap (8 MiB). */
+const MAX_BITMAP_REF = 1 << 26;
+
+/**
+ * Writes the checkpoint of segments `[first, last]`: in a worker thread (seconds of CPU for a
+ * big head stay off the event loop), which gets the series to keep as a bitmap over references
+ * — live series, and deleted ones a later segment may still mention. Inline when the references
+ * are too large for a bitmap or the worker cannot start.
+ */
+async function checkpoint(head: Head, dir: string, first: number, last: number, mint: number, compress: boolean): Promise<void> {
+  const keep = (ref: number): boolean => {
+    if (head.series.getByRef(ref) !== undefined) return true;
+    const until = head.deleted.get(ref);
+    return until !== undefined && until > last;
+  };
+  let maxRef = head.lastRef;
+  for (const ref of head.deleted.keys()) if (ref > maxRef) maxRef = ref;
+  if (maxRef > MAX_BITMAP_REF) {
+    await createCheckpoint(dir, first, last, keep, mint, { compress });
+    return;
+  }
+  const bits = new Uint8Array(Math.floor(maxRef / 8) + 1);
+  const set = (ref: number): void => {
+    const i = Math.floor(ref / 8);
+    bits[i] = bits[i]! | (1 << (ref - i * 8));
+  };
+  head.series.forEach((s) => set(s.ref));
+  for (const [ref, until] of head.deleted) if (until > last) set(ref);
+  const job: CheckpointJob = { dir, first, last, keep: bits, mint, compress };
+  const reply = await new Promise<CheckpointReply | undefined>((resolve) => {
+    const w = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: job, transferList: [bits.buffer as ArrayBuffer] });
+    let settled = false;
+    const done = (r: CheckpointReply | undefined): void => {
+      if (settled) return;
+      settled = true;
+      resolve(r);
+    };
+    w.once('message', (r: CheckpointReply) => done(r));
+    // Could not start, or crashed: the checkpoint is redone inline (it starts from a clean tmp dir).
+    w.once('error', () => done(undefined));
+    w.once('exit', () => done(undefined));
+  });
+  if (reply === undefined) {
+    await createCheckpoint(dir, first, last, keep, mint, { compress });
+    return;
+  }
+  if (reply.error !== undefined) throw fromFailure(reply.error);
+}
+
 /**
  * After the head dropped data before `mint`: starts a new segment, checkpoints the oldest two
  * thirds of the closed segments (keeping live series, series deleted after them, samples ≥
@@ -303,14 +354,9 @@ export async function truncateWal(head: Head, mint: number): Promise<void> {
   if (first < 0 || last < 0) return;
   last = first + Math.floor(((last - first) * 2) / 3);
   if (last <= first) return;
-  const keep = (ref: number): boolean => {
-    if (head.series.getByRef(ref) !== undefined) return true;
-    const until = head.deleted.get(ref);
-    return until !== undefined && until > last;
-  };
   head.metrics.checkpointCreations.inc();
   try {
-    await createCheckpoint(wal.dir, first, last, keep, mint, { compress: wal.compress });
+    await checkpoint(head, wal.dir, first, last, mint, wal.compress);
   } catch (err) {
     head.metrics.checkpointCreationsFailed.inc();
     if (err instanceof WalCorruptionError) head.metrics.walCorruptions.inc();
