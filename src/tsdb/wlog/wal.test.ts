@@ -266,6 +266,33 @@ test('ENOSPC: exactly the unwritten requests fail, nothing torn remains, the log
   );
 });
 
+test('a burst larger than one write batch (4 MiB) is written in order over several writes; a failure in a later write rejects exactly the requests not written', async (t) => {
+  const base = tmpDir(t);
+  const recs = Array.from({ length: 12 }, (_, i) => makeRecord(1_000_000 + i, i));
+  const writes: number[] = [];
+  const counting: SegmentFileOpener = async (path) => {
+    const f = await openSegmentFile(path);
+    return { ...f, write: (buf, off, len, pos) => (writes.push(len), f.write(buf, off, len, pos)) };
+  };
+  const w = await WriteAheadLog.open(join(base, 'ok'), { openFile: counting });
+  await Promise.all(recs.map((r) => w.log([r])));
+  await w.close();
+  assert.deepEqual((await readAll(join(base, 'ok'))).map((g) => g.rec), recs);
+  assert.ok(writes.length >= 3, `${writes.length} writes`);
+  assert.ok(Math.max(...writes) < 6 * 1024 * 1024);
+
+  // The disk fills during the second write: the first batch stays acknowledged, the rest fail.
+  const budget = { bytes: 6 * 1024 * 1024 };
+  const w2 = await WriteAheadLog.open(join(base, 'full'), { openFile: fullDisk(budget) });
+  const results = await Promise.allSettled(recs.map((r) => w2.log([r])));
+  const ok = recs.filter((_, i) => results[i]!.status === 'fulfilled');
+  assert.ok(ok.length >= 4 && ok.length < recs.length, `${ok.length} acknowledged`);
+  assert.ok(results.slice(ok.length).every((r) => r.status === 'rejected'));
+  budget.bytes = Infinity;
+  await w2.close();
+  assert.deepEqual((await readAll(join(base, 'full'))).map((g) => g.rec), ok);
+});
+
 test('nextSegment starts a new segment and truncate deletes older ones', async (t) => {
   const dir = tmpDir(t);
   const w = await WriteAheadLog.open(dir);

@@ -1,6 +1,6 @@
 /**
  * The WAL writer: appends records to numbered segments in upstream's page format, one batch of
- * queued requests per `write(2)` (group commit). A request resolves only once its bytes are in
+ * queued requests (up to 4 MiB of records) per `write(2)` (group commit). A request resolves only once its bytes are in
  * the file (no fsync per request; segments are fsynced when closed, as upstream). A failed write
  * (ENOSPC, EIO) rejects exactly the requests not fully written, cuts the file back to the end of
  * the last written request and leaves the log ready for the next attempt: no torn record stays
@@ -45,6 +45,18 @@ interface Request {
   error: Error | undefined;
 }
 
+/** Record bytes framed into one write at most (a single larger request still goes alone). */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** Initial size of the framing buffer; it is replaced by a new one of this size after a batch that grew it past twice `MAX_BATCH_BYTES`. */
+const OUT_INITIAL_BYTES = 64 * 1024;
+
+/** Record bytes of a request. */
+function requestBytes(req: Request): number {
+  let n = 0;
+  for (const r of req.recs) n += r.length;
+  return n;
+}
+
 interface Piece {
   seg: number;
   fileOff: number;
@@ -69,7 +81,7 @@ export class WriteAheadLog {
   #fileSeg: number;
   #queue: Request[] = [];
   #writing: Promise<void> | undefined;
-  readonly #out = new EncBuf(64 * 1024);
+  #out = new EncBuf(OUT_INITIAL_BYTES);
   /** File length to restore before the next write, after a truncate that failed. */
   #pendingCut: number | undefined;
   #closing: Promise<void>[] = [];
@@ -152,9 +164,21 @@ export class WriteAheadLog {
   async #drain(): Promise<void> {
     try {
       while (this.#queue.length > 0) {
-        const batch = this.#queue;
-        this.#queue = [];
+        // Up to MAX_BATCH_BYTES per write: the framing buffer stays small, and one huge burst
+        // (every series record of a large first scrape) does not pin its size forever.
+        const q = this.#queue;
+        let n = 0;
+        let bytes = 0;
+        while (n < q.length && (n === 0 || bytes < MAX_BATCH_BYTES)) bytes += requestBytes(q[n++]!);
+        let batch: Request[];
+        if (n === q.length) {
+          batch = q;
+          this.#queue = [];
+        } else {
+          batch = q.splice(0, n);
+        }
         await this.#writeBatch(batch);
+        if (this.#out.length > 2 * MAX_BATCH_BYTES) this.#out = new EncBuf(OUT_INITIAL_BYTES);
       }
     } finally {
       this.#writing = undefined;
