@@ -20,3 +20,4 @@ export {
   type TLSSettings,
   type RevealableSecret,
 } from './http/index.js';
+export { compressInto as snappyCompressInto, maxCompressedLength as snappyMaxCompressedLength } from './snappy/index.js';
