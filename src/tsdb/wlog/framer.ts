@@ -4,11 +4,19 @@
  * not fit in the rest of the segment starts a new segment (after padding the current page).
  * Pure bookkeeping over an output buffer: the writer does the I/O.
  */
-import SnappyJS from 'snappyjs';
+import { snappyCompressInto, snappyMaxCompressedLength } from '../../util/index.js';
 import { crc32c, type EncBuf } from '../fileutil/index.js';
 import { Frag, HEADER_SIZE, PAGE_SIZE, SNAPPY_FLAG } from './segments.js';
 
-/** A record ready to frame: its bytes (compressed or not) and whether they are compressed. */
+/** The compression buffer starts this big and is dropped when a burst grew it past the cap. */
+const SCRATCH_MIN_BYTES = 64 * 1024;
+const SCRATCH_KEEP_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A record ready to frame: its bytes (compressed or not) and whether they are compressed.
+ * Compressed bytes live in the framer's reused buffer: valid until the first `prepare` that
+ * follows a `frame` (prepare a request's records, frame them, then move on).
+ */
 export interface PreparedRecord {
   data: Uint8Array;
   compressed: boolean;
@@ -26,6 +34,10 @@ export class Framer {
   readonly #compress: boolean;
   /** Bytes saved by compression since creation (for the WAL's metric). */
   bytesSaved = 0;
+  /** Reused compression output (no external allocation per record); `#used` bytes are taken. */
+  #scratch = new Uint8Array(0);
+  #used = 0;
+  #framedSincePrepare = false;
 
   constructor(segment: number, offset: number, segmentSize: number, compress: boolean) {
     this.segment = segment;
@@ -37,10 +49,24 @@ export class Framer {
   /** Compresses `rec` with snappy when enabled and when that makes it smaller, as upstream. */
   prepare(rec: Uint8Array): PreparedRecord {
     if (this.#compress && rec.length > 0) {
-      const c = SnappyJS.compress(rec);
-      if (c.length < rec.length) {
-        this.bytesSaved += rec.length - c.length;
-        return { data: c, compressed: true };
+      if (this.#framedSincePrepare) {
+        // Everything prepared before was framed (copied out): the buffer is free again.
+        this.#framedSincePrepare = false;
+        this.#used = 0;
+        if (this.#scratch.length > SCRATCH_KEEP_BYTES) this.#scratch = new Uint8Array(0);
+      }
+      const need = snappyMaxCompressedLength(rec.length);
+      if (this.#scratch.length - this.#used < need) {
+        // Views handed out so far keep the old buffer alive; start afresh in a bigger one.
+        this.#scratch = new Uint8Array(Math.max(need, 2 * this.#scratch.length, SCRATCH_MIN_BYTES));
+        this.#used = 0;
+      }
+      const start = this.#used;
+      const n = snappyCompressInto(rec, rec.length, this.#scratch, start);
+      if (n < rec.length) {
+        this.#used = start + n;
+        this.bytesSaved += rec.length - n;
+        return { data: this.#scratch.subarray(start, start + n), compressed: true };
       }
     }
     return { data: rec, compressed: false };
@@ -73,6 +99,7 @@ export class Framer {
 
   /** Appends the fragments of `rec` to `out`; returns the number of fragments written. */
   frame(rec: PreparedRecord, out: EncBuf): number {
+    this.#framedSincePrepare = true;
     const data = rec.data;
     const flag = rec.compressed ? SNAPPY_FLAG : 0;
     let pos = 0;
