@@ -95,7 +95,6 @@ export function fromFailure(f: DecodeFailure): Error {
 class Batcher {
   readonly #series: RefSeries[] = [];
   readonly #stones: RefTombstone[] = [];
-  readonly #scratch = new SampleBatch(4096);
   /** Pending series (refs, label string counts, strings) and samples, not yet in a batch. */
   #refs: number[] = [];
   #counts: number[] = [];
@@ -126,14 +125,17 @@ class Batcher {
         break;
       }
       case RecordType.Samples: {
-        const b = this.#scratch;
-        b.reset();
-        decodeSamples(rec, b);
-        this.#flushSeries();
-        for (let i = 0; i < b.length; i++) {
-          this.#samples.pushFrom(b, i);
-          if (this.#samples.length === MAX_SAMPLES) this.#flushSamples();
+        // Decoded straight onto the pending samples; a record that fails to decode is taken off again.
+        const b = this.#samples;
+        const before = b.length;
+        try {
+          decodeSamples(rec, b);
+        } catch (err) {
+          b.length = before;
+          throw err;
         }
+        this.#flushSeries();
+        if (b.length >= MAX_SAMPLES) this.#flushSamples();
         break;
       }
       case RecordType.Tombstones: {
@@ -170,8 +172,10 @@ class Batcher {
 
   #flushSamples(): void {
     const b = this.#samples;
-    if (b.length === 0) return;
-    this.#out.push({ kind: 'samples', refs: b.refs.slice(0, b.length), ts: b.ts.slice(0, b.length), vs: b.vs.slice(0, b.length) });
+    for (let from = 0; from < b.length; from += MAX_SAMPLES) {
+      const to = Math.min(b.length, from + MAX_SAMPLES);
+      this.#out.push({ kind: 'samples', refs: b.refs.slice(from, to), ts: b.ts.slice(from, to), vs: b.vs.slice(from, to) });
+    }
     b.reset();
   }
 }
