@@ -26,6 +26,27 @@ import { freePort, pollUntil } from './loopback.js';
 import { runPeer, startPeer } from './peer-process.js';
 
 const skip = skipWithoutBinary('prometheus') || skipWithoutBinary('promtool');
+
+/** WAL segment files (names) of `dir`. */
+function walSegments(dir: string): string[] {
+  return fs.readdirSync(join(dir, 'wal')).filter((n) => /^\d+$/.test(n));
+}
+
+/** Snappy-flagged record fragments in one WAL segment (page format: 7-byte headers, 32 KiB pages). */
+function snappyFragments(file: string): number {
+  const b = fs.readFileSync(file);
+  let n = 0;
+  for (let pos = 0; pos + 7 <= b.length; ) {
+    const inPage = pos % 32768;
+    if ((b[pos]! & 0x07) === 0 || 32768 - inPage < 7) {
+      pos += 32768 - inPage;
+      continue;
+    }
+    if (b[pos]! & 0x08) n++;
+    pos += 7 + ((b[pos + 1]! << 8) | b[pos + 2]!);
+  }
+  return n;
+}
 const BLOCK_MS = 10_000;
 
 /** Go's `labels.String()`: `{a="b", c="d"}` with Go-quoted values. */
@@ -170,7 +191,8 @@ test('data directory moves between Prometheus 2.42 and Ignis: promtool dump equa
   const p1 = parseDump(await promtool('tsdb', 'dump', dir));
   assert.ok([...p1.keys()].some((k) => k.includes('ignis_compat_info')), 'the target was scraped');
   const logs: string[] = [];
-  let db = await DB.open(dir, { minBlockDurationMs: BLOCK_MS, autoCompaction: false, logger: (await import('../../src/util/index.js')).createLogger({ write: (l) => logs.push(l) }) });
+  const promSegments = walSegments(dir);
+  let db = await DB.open(dir, { minBlockDurationMs: BLOCK_MS, autoCompaction: false, walCompression: true, logger: (await import('../../src/util/index.js')).createLogger({ write: (l) => logs.push(l) }) });
   const n1 = sameDump(dumpOf(db), p1, 'Ignis reading the Prometheus directory');
   t.diagnostic(`Prometheus wrote ${promBlocks.length} blocks + WAL: ${p1.size} series, ${n1} samples; Ignis reads exactly what promtool dumps`);
   // 3. Ignis continues: 60 s more of a synthetic series family, then cuts and compacts blocks.
@@ -186,6 +208,9 @@ test('data directory moves between Prometheus 2.42 and Ignis: promtool dump equa
   assert.ok(ours.length >= 1, 'Ignis cut blocks');
   const metas = db.blocks().map((b) => b.meta);
   await db.close();
+  const ignisSegments = walSegments(dir).filter((n) => !promSegments.includes(n));
+  const compressed = ignisSegments.reduce((a, n) => a + snappyFragments(join(dir, 'wal', n)), 0);
+  assert.ok(compressed > 0, `Ignis wrote snappy-compressed WAL records (segments ${ignisSegments.join(',')})`);
   // 4. promtool reads Ignis' directory.
   const list = await promtool('tsdb', 'list', dir);
   for (const m of metas) {
