@@ -10,13 +10,23 @@
  *
  * Flags: --series N, --hours H, --step S, --jitter MS (timestamp jitter), --keep (keep the work
  * directory). Without promtool only the Ignis line is printed.
+ *
+ * `--snappy` runs only the WAL-record compression micro-bench instead: snappyjs.compress (a
+ * fresh worst-case buffer per call) against util/snappy's compressInto (one reused buffer), on
+ * WAL samples records of several sizes, each for `--snappy-ms` ms. One JSON line per size and
+ * compressor (`{"kind":"snappy", …}`: MB/s of input, output bytes, and the GCs seen by a
+ * PerformanceObserver during the run — all, major (mark-compact), and their total pause).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import SnappyJS from 'snappyjs';
 import { readMeta } from '../src/tsdb/block/index.js';
+import { SampleBatch, encodeSamplesInto, samplesRecordMaxSize } from '../src/tsdb/record/index.js';
+import { snappyCompressInto, snappyMaxCompressedLength } from '../src/util/index.js';
 import { conformanceDir, repoRoot } from '../test/support/paths.js';
 import { findBinary } from '../test/support/peers.js';
 
@@ -27,6 +37,8 @@ const { values: args } = parseArgs({
     step: { type: 'string', default: '15' },
     jitter: { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false },
+    snappy: { type: 'boolean', default: false },
+    'snappy-ms': { type: 'string', default: '1500' },
   },
 });
 
@@ -152,4 +164,75 @@ function main(): void {
   }
 }
 
-main();
+/** One WAL samples record of `n` series at one scrape (counter-, gauge- and bucket-like values). */
+function samplesRecord(n: number, scrape: number): Uint8Array {
+  const batch = new SampleBatch(n);
+  const t = 1_700_000_000_000 + scrape * 15_000;
+  for (let i = 0; i < n; i++) {
+    const kind = i % 4;
+    const v = kind === 0 ? 1e6 + scrape * 37 + i : kind === 1 ? Math.round(Math.sin(i + scrape) * 1e4) / 100 : kind === 2 ? (i * 13) % 500 : 0;
+    batch.push(1000 + i, t + (i % 7 === 0 ? 1 : 0), v);
+  }
+  const out = new Uint8Array(samplesRecordMaxSize(n));
+  return out.slice(0, encodeSamplesInto(out, 0, batch, 0, n));
+}
+
+async function snappyBench(): Promise<void> {
+  const ms = Number(args['snappy-ms']);
+  const gcs: PerformanceEntry[] = [];
+  const obs = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+  obs.observe({ entryTypes: ['gc'] });
+  const compressors: Record<string, (rec: Uint8Array) => number> = {
+    snappyjs: (rec) => SnappyJS.compress(rec).length,
+    ignis: (() => {
+      let buf = new Uint8Array(0);
+      return (rec: Uint8Array) => {
+        const need = snappyMaxCompressedLength(rec.length);
+        if (buf.length < need) buf = new Uint8Array(need);
+        return snappyCompressInto(rec, rec.length, buf, 0);
+      };
+    })(),
+  };
+  for (const series of [100, 1000, 10_000, 100_000]) {
+    const recs = Array.from({ length: 8 }, (_, k) => samplesRecord(series, k));
+    for (const [name, fn] of Object.entries(compressors)) {
+      for (let i = 0; i < 3; i++) fn(recs[i]!); // warm up
+      await new Promise((r) => setTimeout(r, 100));
+      gcs.length = 0;
+      let bytes = 0;
+      let calls = 0;
+      let outBytes = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < ms && calls < 10_000_000) {
+        const rec = recs[calls % recs.length]!;
+        outBytes += fn(rec);
+        bytes += rec.length;
+        calls++;
+      }
+      const s = (performance.now() - t0) / 1000;
+      // GC entries reach the observer through the event loop: let it deliver the run's.
+      await new Promise((r) => setTimeout(r, 100));
+      const entries = [...gcs, ...obs.takeRecords()];
+      const major = entries.filter((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR);
+      console.log(
+        JSON.stringify({
+          kind: 'snappy',
+          compressor: name,
+          series,
+          record_bytes: recs[0]!.length,
+          calls,
+          mb_per_s: +(bytes / s / 1e6).toFixed(1),
+          ratio: +(outBytes / bytes).toFixed(4),
+          gc: entries.length,
+          gc_major: major.length,
+          gc_ms: +entries.reduce((a, e) => a + e.duration, 0).toFixed(1),
+          gc_major_ms: +major.reduce((a, e) => a + e.duration, 0).toFixed(1),
+        }),
+      );
+    }
+  }
+  obs.disconnect();
+}
+
+if (args.snappy) await snappyBench();
+else main();
