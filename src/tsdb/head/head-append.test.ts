@@ -195,3 +195,43 @@ test('hash collisions keep distinct series apart', async () => {
   assert.equal(b.append(0, Labels.fromStrings('__name__', 'm', 'i', '1'), 3, 1), r1);
   b.rollback();
 });
+
+test('truncate works in slices: appends go on meanwhile and keep the series they touch', async () => {
+  const head = await Head.open({ minValidTime: 0 });
+  const n = 60_000;
+  const names = Array.from({ length: n }, (_, i) => Labels.fromStrings('__name__', 'm', 'i', String(i)));
+  const a = head.appender();
+  for (let i = 0; i < n; i++) a.append(0, names[i]!, 10, 1); // only old samples: all collectable
+  await a.commit();
+  const mint = 7_200_000;
+  let turns = 0;
+  let done = false;
+  let late: Promise<void> | undefined;
+  let seriesAtFirstTurn = -1;
+  const tick = (): void => {
+    if (done || turns > 100_000) return;
+    turns++;
+    if (late === undefined) {
+      seriesAtFirstTurn = head.numSeries();
+      // During the pass, a new appender writes to the last series (which the pass has not
+      // reached yet) and to a brand-new one.
+      const b = head.appender();
+      b.append(0, names[n - 1]!, mint + 5, 2);
+      b.append(0, Labels.fromStrings('__name__', 'm', 'i', 'new'), mint + 7, 3);
+      late = b.commit();
+    }
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  await head.truncate(mint);
+  done = true;
+  await late;
+  assert.ok(seriesAtFirstTurn > 2, `the event loop turned in the middle of the pass (${seriesAtFirstTurn} series left then)`);
+  assert.equal(head.numSeries(), 2, 'the untouched series are collected, the touched and the new one kept');
+  const got = dump(head.querier(0, Infinity));
+  assert.deepEqual(got.map(([l, s]) => [l, s.map(([t]) => t)]), [
+    [names[n - 1]!.toString(), [mint + 5]],
+    [Labels.fromStrings('__name__', 'm', 'i', 'new').toString(), [mint + 7]],
+  ].sort((x, y) => (x[0]! < y[0]! ? -1 : 1)));
+  assert.equal(head.minTime(), mint + 5, 'minT counts samples committed during the pass');
+});

@@ -117,6 +117,9 @@ export interface HeadMemoryStats {
 /** Series with their chunk data for one block range; see `Head.blockSeries`. */
 export type { BlockSeries };
 
+/** Work per event-loop turn of the in-memory truncation pass (ms). */
+const TRUNCATE_SLICE_MS = 10;
+
 /**
  * The in-memory head. Open with `Head.open`; it replays the WAL (repairing a damaged tail) before
  * it resolves. Implements `Appendable` and `Queryable` of `src/storage`.
@@ -140,6 +143,8 @@ export class Head implements Appendable, Queryable, AppendContext {
   /** Oldest and newest committed sample time (ms); Infinity/-Infinity while empty. */
   /** @internal */ minT = Infinity;
   /** @internal */ maxT = -Infinity;
+  /** Oldest sample time committed while a sliced truncation runs (it recomputes `minT`). */
+  #minTWhileTruncating = Infinity;
   /** @internal */ minValidTime: number;
   /** @internal */ lastRef = 0;
   /** Commits applied so far: the isolation clock. */
@@ -385,6 +390,7 @@ export class Head implements Appendable, Queryable, AppendContext {
       appended++;
     }
     if (mint < this.minT) this.minT = mint;
+    if (mint < this.#minTWhileTruncating) this.#minTWhileTruncating = mint;
     if (maxt > this.maxT) this.maxT = maxt;
     if (buffers.ooo !== undefined) appended += this.ooo.apply(buffers.ooo.batch);
     if (appended > 0) this.#samplesAppended.inc(appended);
@@ -488,7 +494,7 @@ export class Head implements Appendable, Queryable, AppendContext {
     const run = this.#truncating.then(async () => {
       this.metrics.truncations.inc();
       try {
-        this.truncateMemory(mint);
+        await this.#truncateMemorySliced(mint);
         if (this.wal !== undefined) await truncateWal(this, mint);
       } catch (err) {
         this.metrics.truncationsFailed.inc();
@@ -499,18 +505,55 @@ export class Head implements Appendable, Queryable, AppendContext {
     return run;
   }
 
-  /** @internal The in-memory half of `truncate`; synchronous. Returns the removed series count. */
+  /**
+   * @internal The in-memory half of `truncate`, in one synchronous run (tests; `truncate` uses
+   * the sliced form). Returns the removed series count.
+   */
   truncateMemory(mint: number): number {
+    const run = this.#truncateMemoryRun(mint, Infinity);
+    let step = run.next();
+    while (step.done !== true) step = run.next();
+    return step.value;
+  }
+
+  /**
+   * The in-memory half of `truncate`, at most `TRUNCATE_SLICE_MS` of work per event-loop turn
+   * (at 1 M series the pass takes about a second). Appends go on meanwhile: they are above the
+   * raised lower bound, series they touch are kept (their appender is newer than the pass), and
+   * series they create are not in the pass' snapshot.
+   */
+  async #truncateMemorySliced(mint: number): Promise<number> {
+    const run = this.#truncateMemoryRun(mint, TRUNCATE_SLICE_MS);
+    let step = run.next();
+    while (step.done !== true) {
+      await new Promise<void>((res) => setImmediate(res));
+      step = run.next();
+    }
+    return step.value;
+  }
+
+  /** The truncation pass; yields (a pause point) after each `sliceMs` of work. */
+  *#truncateMemoryRun(mint: number, sliceMs: number): Generator<void, number, void> {
     if (mint > this.minValidTime) this.minValidTime = mint;
     if (mint <= this.minT) return 0;
     const t0 = performance.now();
-    let minOpen = Infinity;
+    // Series touched by an appender open now, or opened during the pass, are kept.
+    let minOpen = this.#appenderSeq + 1;
     for (const id of this.openAppenders) if (id < minOpen) minOpen = id;
     const lastSeg = this.wal?.currentSegment() ?? -1;
     const removed = new Map<number, Labels>();
     let chunksRemoved = 0;
     let newMin = Infinity;
-    for (const s of this.series.values()) {
+    this.#minTWhileTruncating = Infinity;
+    const all = this.series.values();
+    let sliceEnd = performance.now() + sliceMs;
+    for (let i = 0; i < all.length; i++) {
+      if ((i & 1023) === 1023 && performance.now() > sliceEnd) {
+        yield;
+        sliceEnd = performance.now() + sliceMs;
+      }
+      const s = all[i]!;
+      if (this.series.getByRef(s.ref) !== s) continue; // gone meanwhile
       chunksRemoved += s.truncateChunksBefore(mint, this);
       if (s.isEmpty()) {
         if (s.touchedBy >= minOpen || this.ooo.has(s.ref)) continue;
@@ -526,7 +569,8 @@ export class Head implements Appendable, Queryable, AppendContext {
       if (m < newMin) newMin = m;
     }
     this.postings.delete(removed);
-    this.minT = newMin;
+    // Samples committed during the pass are newer than `mint`, in series of the snapshot or not.
+    this.minT = Math.min(newMin, this.#minTWhileTruncating);
     if (chunksRemoved > 0) {
       this.metrics.chunks.dec(chunksRemoved);
       this.metrics.chunksRemoved.inc(chunksRemoved);
