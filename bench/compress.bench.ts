@@ -11,8 +11,9 @@
  * Flags: --series N, --hours H, --step S, --jitter MS (timestamp jitter), --keep (keep the work
  * directory). Without promtool only the Ignis line is printed.
  *
- * `--snappy` runs only the WAL-record compression micro-bench instead: snappyjs.compress (a
- * fresh worst-case buffer per call) against util/snappy's compressInto (one reused buffer), on
+ * `--snappy` runs only the WAL-record compression micro-bench instead: snappyjs.compress and
+ * remote write's snappyEncode (each a fresh worst-case buffer per call) against util/snappy's
+ * compressInto (one reused buffer), on
  * WAL samples records of several sizes, each for `--snappy-ms` ms. One JSON line per size and
  * compressor (`{"kind":"snappy", …}`: MB/s of input, output bytes, and the GCs seen by a
  * PerformanceObserver during the run — all, major (mark-compact), and their total pause).
@@ -24,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import SnappyJS from 'snappyjs';
+import { snappyEncode } from '../src/storage/remote/proto/index.js';
 import { readMeta } from '../src/tsdb/block/index.js';
 import { SampleBatch, encodeSamplesInto, samplesRecordMaxSize } from '../src/tsdb/record/index.js';
 import { snappyCompressInto, snappyMaxCompressedLength } from '../src/util/index.js';
@@ -184,6 +186,8 @@ async function snappyBench(): Promise<void> {
   obs.observe({ entryTypes: ['gc'] });
   const compressors: Record<string, (rec: Uint8Array) => number> = {
     snappyjs: (rec) => SnappyJS.compress(rec).length,
+    // Remote write's encoder (Go's algorithm, a fresh Buffer per call).
+    remote_proto: (rec) => snappyEncode(rec).length,
     ignis: (() => {
       let buf = new Uint8Array(0);
       return (rec: Uint8Array) => {
