@@ -169,6 +169,7 @@ async function prefetch(querier: Querier, selects: SelectRequest[], signal: Abor
     throw err;
   }
   control.check('query preparation');
+  await control.yieldNow();
 }
 
 /** Parses, plans and executes PromQL queries against a `Queryable`. */

@@ -4,7 +4,7 @@
  * label names and values united.
  */
 import { compareStrings } from '../../model/labels/index.js';
-import type { LabelMatcher, Querier, SelectHints, SeriesSet } from '../interface.js';
+import type { LabelMatcher, Querier, SelectHints, SelectRequest, SeriesSet } from '../interface.js';
 import { MergeSeriesSet } from './merge-series-set.js';
 
 /** Sorted union of sorted string lists, without duplicates. */
@@ -26,6 +26,11 @@ export class MergeQuerier implements Querier {
 
   constructor(queriers: readonly Querier[]) {
     this.#qs = queriers;
+  }
+
+  /** Every source's `prefetch`, one after the other (sources with none are skipped). */
+  async prefetch(selects: readonly SelectRequest[], signal?: AbortSignal): Promise<void> {
+    for (const q of this.#qs) await q.prefetch?.(selects, signal);
   }
 
   /** Always sorted by labels (merging needs sorted inputs, so every source is asked to sort). */

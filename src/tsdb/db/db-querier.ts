@@ -5,7 +5,7 @@
  */
 import type { Labels } from '../../model/labels/index.js';
 import { mergeQueriers } from '../../storage/merge/index.js';
-import type { LabelMatcher, Querier, SampleIterator, SelectHints, Series, SeriesSet } from '../../storage/index.js';
+import type { LabelMatcher, Querier, SampleIterator, SelectHints, SelectRequest, Series, SeriesSet } from '../../storage/index.js';
 import type { Block } from '../block/index.js';
 import type { Head } from '../head/index.js';
 import type { Interval } from '../tombstones/index.js';
@@ -78,6 +78,11 @@ class HeadTombstoneQuerier implements Querier {
   constructor(inner: Querier, head: Head) {
     this.#inner = inner;
     this.#head = head;
+  }
+
+  /** The head querier's (it matches and sorts in slices ahead of the selects). */
+  async prefetch(selects: readonly SelectRequest[], signal?: AbortSignal): Promise<void> {
+    await this.#inner.prefetch?.(selects, signal);
   }
 
   select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: LabelMatcher[]): SeriesSet {

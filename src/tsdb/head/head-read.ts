@@ -3,6 +3,7 @@
  * was opened (isolation), series sets from matchers, label names and values, and time-bounded,
  * allocation-free iterators over head chunks.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Labels, compareStrings } from '../../model/labels/index.js';
 import {
   ValueType,
@@ -11,6 +12,7 @@ import {
   type Querier,
   type SampleIterator,
   type SelectHints,
+  type SelectRequest,
   type Series,
   type SeriesSet,
 } from '../../storage/index.js';
@@ -347,7 +349,14 @@ const RANK_MIN = 2048;
 /** Ranks for every current series of `head` (one comparison sort of all of them). */
 function computeRanks(head: Head): Int32Array {
   const all = head.series.values();
-  all.sort((a, b) => Labels.compare(a.labels, b.labels));
+  all.sort(compareSeries);
+  return storeRanks(head, all);
+}
+
+const compareSeries = (a: MemSeries, b: MemSeries): number => Labels.compare(a.labels, b.labels);
+
+/** Records the ranks of `all` (sorted by labels) as `head`'s. */
+function storeRanks(head: Head, all: readonly MemSeries[]): Int32Array {
   let maxRef = 0;
   for (const s of all) if (s.ref > maxRef) maxRef = s.ref;
   const ranks = new Int32Array(maxRef + 1 + 1024).fill(-1);
@@ -355,6 +364,67 @@ function computeRanks(head: Head): Int32Array {
   labelRanks.set(head, ranks);
   rankedAt.set(head, performance.now());
   return ranks;
+}
+
+/**
+ * Time slices of a long pass: `pause()` gives the event loop a turn when the current slice is
+ * used up, then throws if `signal` aborted.
+ */
+class Slices {
+  #end = performance.now() + SLICE_MS;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(signal: AbortSignal | undefined) {
+    this.#signal = signal;
+  }
+
+  async pause(): Promise<void> {
+    if (performance.now() < this.#end) return;
+    await yieldToLoop();
+    this.#signal?.throwIfAborted();
+    this.#end = performance.now() + SLICE_MS;
+  }
+}
+
+/** Longest synchronous stretch of the prefetch passes (ms). */
+const SLICE_MS = 10;
+
+/** Series per sorted run of `computeRanksSliced` (a native sort of one run stays well under a slice). */
+const RUN = 2048;
+
+/**
+ * `computeRanks` in slices of about `SLICE_MS`: runs of `RUN` series sorted natively, then
+ * merged pairwise (a stable merge sort, so the order equals the one-shot sort's: labels are
+ * distinct). Series added meanwhile get no rank (as with ranks computed before they came).
+ */
+async function computeRanksSliced(head: Head, slices: Slices): Promise<Int32Array> {
+  let a = head.series.values();
+  const n = a.length;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(n, lo + RUN);
+    const run = a.slice(lo, hi).sort(compareSeries);
+    for (let i = lo; i < hi; i++) a[i] = run[i - lo]!;
+    await slices.pause();
+  }
+  let b: MemSeries[] = new Array<MemSeries>(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(n, lo + width);
+      const hi = Math.min(n, lo + 2 * width);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (k < hi) {
+        const stop = Math.min(hi, k + 1024);
+        for (; k < stop; k++) b[k] = j >= hi || (i < mid && compareSeries(a[i]!, a[j]!) <= 0) ? a[i++]! : a[j++]!;
+        await slices.pause();
+      }
+    }
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return storeRanks(head, a);
 }
 
 /** Series a select matched, and the newest time each may show (isolation, querier range). */
@@ -371,23 +441,44 @@ interface Matched {
  * compares labels.
  */
 function labelOrder(head: Head, series: readonly MemSeries[]): ArrayLike<number> {
-  const m = series.length;
-  let ranks: Int32Array | undefined;
-  if (m >= RANK_MIN && m < RANK_INDEX_LIMIT) {
-    ranks = labelRanks.get(head);
-    if (ranks !== undefined) {
-      for (let i = 0; i < m; i++) {
-        const ref = series[i]!.ref;
-        if (ref >= ranks.length || ranks[ref]! < 0) {
-          ranks = undefined;
-          break;
-        }
-      }
-    }
-    if (ranks === undefined && (m * 4 >= head.series.size || performance.now() - (rankedAt.get(head) ?? -Infinity) > RANK_REFRESH_MS)) {
-      ranks = computeRanks(head);
-    }
+  let ranks = usableRanks(head, series);
+  if (ranks === undefined && wantsRanks(head, series.length)) ranks = computeRanks(head);
+  return orderBy(series, ranks);
+}
+
+/** `labelOrder` with a stale-ranks recomputation in slices (see `computeRanksSliced`). */
+async function labelOrderSliced(head: Head, series: readonly MemSeries[], slices: Slices): Promise<ArrayLike<number>> {
+  let ranks = usableRanks(head, series);
+  if (ranks === undefined && wantsRanks(head, series.length)) {
+    await computeRanksSliced(head, slices);
+    // Another query may have stored older ranks meanwhile: use them only if they cover `series`.
+    ranks = usableRanks(head, series);
   }
+  return orderBy(series, ranks);
+}
+
+/** The head's cached ranks when they cover every one of `series` (and ranks suit its size). */
+function usableRanks(head: Head, series: readonly MemSeries[]): Int32Array | undefined {
+  const m = series.length;
+  if (m < RANK_MIN || m >= RANK_INDEX_LIMIT) return undefined;
+  const ranks = labelRanks.get(head);
+  if (ranks === undefined) return undefined;
+  for (let i = 0; i < m; i++) {
+    const ref = series[i]!.ref;
+    if (ref >= ranks.length || ranks[ref]! < 0) return undefined;
+  }
+  return ranks;
+}
+
+/** Whether a selection of `m` series without usable ranks should recompute them (see `labelOrder`). */
+function wantsRanks(head: Head, m: number): boolean {
+  if (m < RANK_MIN || m >= RANK_INDEX_LIMIT) return false;
+  return m * 4 >= head.series.size || performance.now() - (rankedAt.get(head) ?? -Infinity) > RANK_REFRESH_MS;
+}
+
+/** Indices of `series` in label order: by `ranks` when given, else by comparing labels. */
+function orderBy(series: readonly MemSeries[], ranks: Int32Array | undefined): ArrayLike<number> {
+  const m = series.length;
   if (ranks === undefined) {
     const idx = Array.from({ length: m }, (_, i) => i);
     return idx.sort((a, b) => Labels.compare(series[a]!.labels, series[b]!.labels));
@@ -399,6 +490,13 @@ function labelOrder(head: Head, series: readonly MemSeries[]): ArrayLike<number>
   const order = new Int32Array(m);
   for (let i = 0; i < m; i++) order[i] = keys[i]! % RANK_INDEX_LIMIT;
   return order;
+}
+
+/** A key identifying a matcher list (same matchers in the same order). */
+function matchersKey(matchers: readonly LabelMatcher[]): string {
+  let k = '';
+  for (const m of matchers) k += `${m.name}\u0000${m.type}\u0000${m.value}\u0001`;
+  return k;
 }
 
 /** Selections of this many series or more compare labels (keeps rank keys exact in doubles). */
@@ -414,6 +512,8 @@ export class HeadQuerier implements Querier {
   readonly #mint: number;
   readonly #maxt: number;
   readonly #snapshot: number;
+  /** Selections made by `prefetch`, by `matchersKey`. */
+  readonly #prepared = new Map<string, { matched: Matched; order: ArrayLike<number> | undefined }>();
   #closed = false;
 
   constructor(head: Head, mint: number, maxt: number, snapshot: number) {
@@ -428,26 +528,60 @@ export class HeadQuerier implements Querier {
    * newest time each may show, in postings order.
    */
   #matching(matchers: readonly LabelMatcher[]): Matched {
-    const head = this.#head;
     const out: Matched = { series: [], maxts: [] };
     if (this.#closed || matchers.length === 0) return out;
-    const refs = expandPostings(postingsForMatchers(head.postingsReader, matchers));
-    const series = out.series;
-    const maxts = out.maxts;
-    for (const ref of refs) {
-      const s = head.series.getByRef(ref);
-      if (s === undefined) continue;
-      const vis = s.visibleMaxT(this.#snapshot);
-      const maxt = vis < this.#maxt ? vis : this.#maxt;
-      // A series may have only out-of-order samples in range.
-      if ((maxt < this.#mint || s.minTime() > maxt) && !(head.ooo.maxT >= this.#mint && head.ooo.overlapping(ref, this.#mint, this.#maxt) !== undefined)) continue;
-      series.push(s);
-      maxts.push(maxt);
+    const refs = expandPostings(postingsForMatchers(this.#head.postingsReader, matchers));
+    for (let i = 0; i < refs.length; i++) this.#take(refs[i]!, out);
+    return out;
+  }
+
+  /** `#matching` in slices of about `SLICE_MS` (the postings are expanded in one turn). */
+  async #matchingSliced(matchers: readonly LabelMatcher[], slices: Slices): Promise<Matched> {
+    const out: Matched = { series: [], maxts: [] };
+    if (this.#closed || matchers.length === 0) return out;
+    const refs = expandPostings(postingsForMatchers(this.#head.postingsReader, matchers));
+    for (let i = 0; i < refs.length; i++) {
+      this.#take(refs[i]!, out);
+      if ((i & 4095) === 4095) await slices.pause();
     }
     return out;
   }
 
+  /** Adds the series `ref` to `out` when it exists and has samples in range as of the snapshot. */
+  #take(ref: number, out: Matched): void {
+    const head = this.#head;
+    const s = head.series.getByRef(ref);
+    if (s === undefined) return;
+    const vis = s.visibleMaxT(this.#snapshot);
+    const maxt = vis < this.#maxt ? vis : this.#maxt;
+    // A series may have only out-of-order samples in range.
+    if ((maxt < this.#mint || s.minTime() > maxt) && !(head.ooo.maxT >= this.#mint && head.ooo.overlapping(ref, this.#mint, this.#maxt) !== undefined)) return;
+    out.series.push(s);
+    out.maxts.push(maxt);
+  }
+
+  /**
+   * Matches and sorts the series of `selects` ahead of their selects, in slices that give the
+   * event loop a turn about every `SLICE_MS` (a select of 100k series otherwise holds it for
+   * tens of ms, and a stale label-rank cache for over 100 ms). `select` then serves them.
+   */
+  async prefetch(selects: readonly SelectRequest[], signal?: AbortSignal): Promise<void> {
+    const slices = new Slices(signal);
+    for (const r of selects) {
+      const key = matchersKey(r.matchers);
+      if (this.#prepared.has(key)) continue;
+      const matched = await this.#matchingSliced(r.matchers, slices);
+      await slices.pause();
+      const order = matched.series.length > 1 ? await labelOrderSliced(this.#head, matched.series, slices) : undefined;
+      this.#prepared.set(key, { matched, order });
+      await slices.pause();
+    }
+  }
+
   select(sortSeries: boolean, _hints: SelectHints | undefined, ...matchers: LabelMatcher[]): SeriesSet {
+    const ready = this.#closed ? undefined : this.#prepared.get(matchersKey(matchers));
+    // A prefetched selection is sorted: a sorted set is also a valid unsorted one.
+    if (ready !== undefined) return new HeadSeriesSet(ready.matched, ready.order, this.#head, this.#mint, this.#maxt);
     const matched = this.#matching(matchers);
     const order = sortSeries && matched.series.length > 1 ? labelOrder(this.#head, matched.series) : undefined;
     return new HeadSeriesSet(matched, order, this.#head, this.#mint, this.#maxt);
@@ -482,6 +616,7 @@ export class HeadQuerier implements Querier {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#prepared.clear();
     this.#head.releaseQuerier(this);
   }
 }
