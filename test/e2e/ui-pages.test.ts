@@ -16,8 +16,8 @@ import { routeRules } from './ui/rules-fixture.js';
 import { SECRET, startUIServer, type UIServer } from './ui/ui-ignis.js';
 import { writeReplayWAL } from './ui/wal-dir.js';
 
-/** Series in the WAL of the starting page's test: enough for a replay of a few seconds. */
-const REPLAY_SERIES = 120_000;
+/** Series in the WAL of the starting page's test: a replay of ~3 s here (0.9 s at 120k was too close to the page load). */
+const REPLAY_SERIES = 400_000;
 
 const PAGES = ['query', 'targets', 'service-discovery', 'alerts', 'rules', 'status', 'flags', 'config', 'tsdb-status'] as const;
 
