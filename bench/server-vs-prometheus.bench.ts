@@ -157,6 +157,9 @@ async function loopDelay(port: number, seconds: number, heavy: boolean): Promise
   const lat: number[] = [];
   let errors = 0;
   let lastError: string | undefined;
+  /** Seconds into the phase when the server stopped answering (the phase then ends early). */
+  let gone: number | undefined;
+  const started = Date.now();
   const queries = heavy
     ? (async () => {
         while (!stop) {
@@ -170,6 +173,11 @@ async function loopDelay(port: number, seconds: number, heavy: boolean): Promise
           } catch (err) {
             errors++;
             lastError = String(err);
+            // The server is gone (its run-peer stopped it): stop instead of counting refusals in a tight loop.
+            if (/ECONNREFUSED|ECONNRESET/.test(lastError)) {
+              gone ??= Math.round((Date.now() - started) / 100) / 10;
+              break;
+            }
           }
         }
       })()
@@ -178,7 +186,7 @@ async function loopDelay(port: number, seconds: number, heavy: boolean): Promise
   let max = 0;
   await get(`http://127.0.0.1:${port}/metrics`).catch(() => undefined); // reset the histogram
   const end = Date.now() + seconds * 1000;
-  while (Date.now() < end) {
+  while (Date.now() < end && gone === undefined) {
     await sleep(1000);
     try {
       const text = (await get(`http://127.0.0.1:${port}/metrics`)).body;
@@ -186,8 +194,10 @@ async function loopDelay(port: number, seconds: number, heavy: boolean): Promise
       const mx = metricValue(text, 'nodejs_eventloop_lag_max_seconds');
       if (p99 !== null && p99 > 0) p99s.push(p99 * 1000);
       if (mx !== null) max = Math.max(max, mx * 1000);
-    } catch {
+    } catch (err) {
       errors++;
+      lastError = String(err);
+      if (/ECONNREFUSED|ECONNRESET/.test(lastError)) gone ??= Math.round((Date.now() - started) / 100) / 10;
     }
   }
   stop = true;
@@ -206,6 +216,7 @@ async function loopDelay(port: number, seconds: number, heavy: boolean): Promise
     loop_max_ms: r(max),
     errors,
     last_error: lastError,
+    server_gone_after_s: gone ?? null,
   };
 }
 

@@ -2,7 +2,7 @@
  * Per-query limits and control: cancellation, timeout, cooperative yielding to the event loop,
  * the peak-samples budget, and the engine-wide concurrency gate.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { takeTurn } from '../../util/index.js';
 import { QueryCanceledError, QueryTimeoutError, TooManySamplesError } from './errors.js';
 
 /** Upstream's cap on points per series in a range query. */
@@ -70,7 +70,7 @@ export class ExecControl {
    */
   async yieldNow(): Promise<void> {
     this.yields++;
-    await yieldToLoop();
+    await takeTurn();
     this.#due = false;
     this.#sliceEnd = performance.now() + this.#sliceMs;
     this.check();
@@ -81,7 +81,7 @@ export class ExecControl {
     this.check();
     if (!this.#due) return;
     this.yields++;
-    await yieldToLoop();
+    await takeTurn();
     this.#due = false;
     this.#sliceEnd = performance.now() + this.#sliceMs;
     this.check();

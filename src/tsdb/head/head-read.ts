@@ -3,7 +3,6 @@
  * was opened (isolation), series sets from matchers, label names and values, and time-bounded,
  * allocation-free iterators over head chunks.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Labels, compareStrings } from '../../model/labels/index.js';
 import {
   ValueType,
@@ -16,6 +15,7 @@ import {
   type Series,
   type SeriesSet,
 } from '../../storage/index.js';
+import { takeTurn } from '../../util/index.js';
 import { XOR_DECODE_DONE, XOR_DECODE_PAST_MAXT, XorIterator, decodeXorFloats } from '../chunkenc/index.js';
 import { expandPostings, postingsForMatchers } from '../postings/index.js';
 import type { Head } from './head.js';
@@ -367,8 +367,9 @@ function storeRanks(head: Head, all: readonly MemSeries[]): Int32Array {
 }
 
 /**
- * Time slices of a long pass: `pause()` gives the event loop a turn when the current slice is
- * used up, then throws if `signal` aborted.
+ * Time slices of a long pass: `pause()` gives the event loop a turn (in turn with the engine's
+ * evaluation slices, see `takeTurn`) when the current slice is used up, then throws if `signal`
+ * aborted.
  */
 class Slices {
   #end = performance.now() + SLICE_MS;
@@ -380,7 +381,7 @@ class Slices {
 
   async pause(): Promise<void> {
     if (performance.now() < this.#end) return;
-    await yieldToLoop();
+    await takeTurn();
     this.#signal?.throwIfAborted();
     this.#end = performance.now() + SLICE_MS;
   }
