@@ -579,6 +579,11 @@ export class HeadQuerier implements Querier {
     }
   }
 
+  /** The series `prefetch` matched for `matchers`, else matched now. */
+  #matched(matchers: readonly LabelMatcher[]): Matched {
+    return this.#prepared.get(matchersKey(matchers))?.matched ?? this.#matching(matchers);
+  }
+
   select(sortSeries: boolean, _hints: SelectHints | undefined, ...matchers: LabelMatcher[]): SeriesSet {
     const ready = this.#closed ? undefined : this.#prepared.get(matchersKey(matchers));
     // A prefetched selection is sorted: a sorted set is also a valid unsorted one.
@@ -599,7 +604,7 @@ export class HeadQuerier implements Querier {
     if (!this.#overlapsHead()) return [];
     if (matchers.length === 0) return this.#head.postings.labelNames();
     const names = new Set<string>();
-    for (const s of this.#matching(matchers).series) s.labels.forEach((n) => names.add(n));
+    for (const s of this.#matched(matchers).series) s.labels.forEach((n) => names.add(n));
     return [...names].sort(compareStrings);
   }
 
@@ -607,7 +612,7 @@ export class HeadQuerier implements Querier {
     if (!this.#overlapsHead()) return [];
     if (matchers.length === 0) return this.#head.postings.labelValues(name);
     const values = new Set<string>();
-    for (const s of this.#matching(matchers).series) {
+    for (const s of this.#matched(matchers).series) {
       const v = s.labels.get(name);
       if (v !== '') values.add(v);
     }
