@@ -13,8 +13,7 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
-import { StorageError, WriteFailedError, type Appender, type LabelMatcher, type Querier, type SeriesRef, type Storage } from '../../storage/index.js';
-import type { Labels } from '../../model/labels/index.js';
+import { StorageError, WriteFailedError, type Appender, type LabelMatcher, type Querier, type Storage } from '../../storage/index.js';
 import { errorMessage, type Logger } from '../../util/index.js';
 import { Head, rangeForTimestamp, type ReplayStatus } from '../head/index.js';
 import { Block, writeMeta, removeTmpBlockDirs } from '../block/index.js';
@@ -36,30 +35,6 @@ const APPENDER_WAIT_MS = 30_000;
 
 /** Error codes for which a failed compaction does not mark its blocks as failed (space may return). */
 const TRANSIENT_CODES = new Set(['ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'ENOMEM']);
-
-/** An appender of the DB: the head's, plus a compaction trigger after each commit (as upstream's `dbAppender`). */
-class DBAppender implements Appender {
-  readonly #inner: Appender;
-  readonly #after: () => void;
-
-  constructor(inner: Appender, after: () => void) {
-    this.#inner = inner;
-    this.#after = after;
-  }
-
-  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
-    return this.#inner.append(ref, labels, t, v);
-  }
-
-  async commit(): Promise<void> {
-    await this.#inner.commit();
-    this.#after();
-  }
-
-  rollback(): void {
-    this.#inner.rollback();
-  }
-}
 
 /** Sum of file sizes under `dir` (0 when absent). */
 async function dirSize(dir: string): Promise<number> {
@@ -227,10 +202,13 @@ export class DB implements Storage {
 
   /** A new appender on the head; samples older than the head's lower bound throw `OutOfBoundsError`. */
   appender(): Appender {
-    return new DBAppender(this.#requireHead().appender(), () => {
-      if (this.#compactable()) this.#trigger();
-    });
+    // After each commit, a compaction check (as upstream's `dbAppender`); the hook is bound once.
+    return this.#requireHead().appender(this.#afterCommit);
   }
+
+  readonly #afterCommit = (): void => {
+    if (this.#compactable()) this.#trigger();
+  };
 
   /** A querier over `[mint, maxt]` (ms, inclusive) merging the head and every overlapping block. */
   querier(mint: number, maxt: number): Querier {

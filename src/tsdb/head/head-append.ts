@@ -68,13 +68,16 @@ export class HeadAppender implements Appender {
   readonly #id: number;
   readonly #minValid: number;
   readonly #buffers: AppendBuffers;
+  readonly #onCommitted: (() => void) | undefined;
   #done = false;
 
-  constructor(head: Head, id: number, minValidTime: number) {
+  /** `onCommitted` runs after every successful `commit()` (the DB's compaction check). */
+  constructor(head: Head, id: number, minValidTime: number, onCommitted?: () => void) {
     this.#head = head;
     this.#id = id;
     this.#minValid = minValidTime;
     this.#buffers = head.acquireBuffers();
+    this.#onCommitted = onCommitted;
   }
 
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
@@ -126,6 +129,11 @@ export class HeadAppender implements Appender {
    * `WriteFailedError` (head unchanged) when the WAL cannot be written.
    */
   async commit(): Promise<void> {
+    await this.#commit();
+    this.#onCommitted?.();
+  }
+
+  async #commit(): Promise<void> {
     if (this.#done) throw new BugError('commit on a committed or rolled back appender');
     this.#done = true;
     const head = this.#head;

@@ -216,13 +216,17 @@ export class Head implements Appendable, Queryable, AppendContext {
     return h;
   }
 
-  /** A new appender; see `Appender`. Samples become visible (and durable) on `commit()`. */
-  appender(): Appender {
+  /**
+   * A new appender; see `Appender`. Samples become visible (and durable) on `commit()`, after
+   * which `onCommitted` (if any) runs: a hook instead of a wrapping appender, so that the
+   * per-sample `append` is one call, not two.
+   */
+  appender(onCommitted?: () => void): Appender {
     if (this.#closed) throw new WriteFailedError('head is closed');
     const id = ++this.#appenderSeq;
     this.openAppenders.add(id);
     this.metrics.activeAppenders.inc();
-    return new HeadAppender(this, id, this.appendableMinValidTime());
+    return new HeadAppender(this, id, this.appendableMinValidTime(), onCommitted);
   }
 
   /** @internal Called once by every appender when it commits or rolls back. */
