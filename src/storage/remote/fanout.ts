@@ -41,17 +41,19 @@ export class FanoutQueryable implements Queryable {
 
 /** The local querier first (its samples win ties), then the remote ones. */
 export class FanoutQuerier implements Querier {
+  readonly #local: Querier;
   readonly #remotes: readonly Querier[];
   readonly #merged: MergeQuerier;
 
   constructor(local: Querier, remotes: readonly Querier[]) {
+    this.#local = local;
     this.#remotes = remotes;
     this.#merged = new MergeQuerier([local, ...remotes]);
   }
 
-  /** Prefetches every remote source concurrently. */
+  /** Prefetches every remote source and the local one (the TSDB matches in slices there) concurrently. */
   async prefetch(selects: readonly SelectRequest[], signal?: AbortSignal): Promise<void> {
-    await Promise.all(this.#remotes.map((q) => q.prefetch?.(selects, signal)));
+    await Promise.all([this.#local, ...this.#remotes].map((q) => q.prefetch?.(selects, signal)));
   }
 
   select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: LabelMatcher[]): SeriesSet {
