@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/index.js';
 import { Labels } from '../src/model/labels/index.js';
-import { BodyAppender, ReportWriter, ScrapeCache, ScrapeManager } from '../src/scrape/index.js';
+import { BodyAppender, defaultAppendOptions, ReportWriter, ScrapeCache, ScrapeManager } from '../src/scrape/index.js';
 import { SeriesKeyCache } from '../src/model/textparse/index.js';
 import { MemoryStorage } from '../src/storage/memory/index.js';
 import type { Appendable, Appender, SeriesRef } from '../src/storage/index.js';
@@ -173,17 +173,7 @@ async function replay(): Promise<void> {
   const loops = bodies.map((body, i) => {
     const targetLabels = Labels.fromStrings('instance', `127.0.0.1:${base + i}`, 'job', 'bench');
     const appender = new BodyAppender(
-      {
-        targetLabels,
-        honorLabels: false,
-        honorTimestamps: true,
-        trackTimestampsStaleness: false,
-        sampleLimit: 0,
-        labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
-        metricRelabel: [],
-        validationScheme: 'utf8',
-        fallbackFormat: undefined,
-      },
+      defaultAppendOptions(targetLabels),
       new ScrapeCache(),
       new SeriesKeyCache(),
     );

@@ -14,7 +14,7 @@ export { Target, TargetHealth, fnv64a, type MetricMetadata, type MetadataStore }
 export { targetURL } from './target-url.js';
 export { populateLabels, targetsFromGroup, targetConfigOf, type PopulatedLabels, type GroupTargets, type TargetConfig } from './populate-labels.js';
 export { ScrapeCache, type CacheEntry } from './scrape-cache.js';
-export { BodyAppender, type AppendOptions, type AppendResult, type AppendMetricsSink } from './scrape-append.js';
+export { BodyAppender, defaultAppendOptions, type AppendOptions, type AppendResult, type AppendMetricsSink } from './scrape-append.js';
 export { ReportWriter, REPORT_SERIES, EXTRA_REPORT_SERIES, type ReportValues } from './report.js';
 export { checkLabelLimits, hasLabelLimits, type LabelLimits } from './limits.js';
 export { configKey, cacheKey } from './config-key.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Labels } from '../model/labels/index.js';
 import { SeriesKeyCache } from '../model/textparse/index.js';
 import { OutOfOrderSampleError, WriteFailedError } from '../storage/index.js';
-import { BodyAppender, type AppendOptions, type AppendResult } from './scrape-append.js';
+import { BodyAppender, defaultAppendOptions, type AppendOptions, type AppendResult } from './scrape-append.js';
 import { ScrapeCache } from './scrape-cache.js';
 import { isStaleNaN } from '../model/value/index.js';
 import { RecordingAppendable, scrapeConfig } from './test-support.js';
@@ -13,18 +13,7 @@ const TARGET = Labels.fromStrings('job', 'node', 'instance', 'h:9100');
 const TEXT = 'text/plain; version=0.0.4';
 
 function options(over: Partial<AppendOptions> = {}): AppendOptions {
-  return {
-    targetLabels: TARGET,
-    honorLabels: false,
-    honorTimestamps: true,
-    trackTimestampsStaleness: false,
-    sampleLimit: 0,
-    labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
-    metricRelabel: [],
-    validationScheme: 'utf8',
-    fallbackFormat: undefined,
-    ...over,
-  };
+  return defaultAppendOptions(TARGET, over);
 }
 
 /** A target's appender over a recording storage; `scrape` commits on success and rolls back (then appends empty) on error, as the loop does. */

@@ -43,6 +43,25 @@ export interface AppendOptions {
   readonly fallbackFormat: ExpositionFormat | undefined;
 }
 
+/**
+ * Options with upstream's scrape defaults (honor_timestamps on, no limits, no metric
+ * relabeling, UTF-8 names, format sniffed) for `targetLabels`, with `over` applied on top.
+ */
+export function defaultAppendOptions(targetLabels: Labels, over: Partial<AppendOptions> = {}): AppendOptions {
+  return {
+    targetLabels,
+    honorLabels: false,
+    honorTimestamps: true,
+    trackTimestampsStaleness: false,
+    sampleLimit: 0,
+    labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
+    metricRelabel: [],
+    validationScheme: 'utf8',
+    fallbackFormat: undefined,
+    ...over,
+  };
+}
+
 /** What one body amounted to; `error` set means the caller must roll back. */
 export interface AppendResult {
   /** Samples in the body (`scrape_samples_scraped`). */

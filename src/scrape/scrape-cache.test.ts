@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Labels } from '../model/labels/index.js';
 import { SeriesKeyCache } from '../model/textparse/index.js';
 import { isStaleNaN } from '../model/value/index.js';
-import { BodyAppender } from './scrape-append.js';
+import { BodyAppender, defaultAppendOptions } from './scrape-append.js';
 import { ScrapeCache } from './scrape-cache.js';
 import { RecordingAppendable } from './test-support.js';
 
@@ -19,17 +19,7 @@ test('scrape cache: stale markers and forgotten entries follow the series sets, 
       const store = new RecordingAppendable();
       const cache = new ScrapeCache();
       const ba = new BodyAppender(
-        {
-          targetLabels: Labels.fromStrings('job', 'j'),
-          honorLabels: false,
-          honorTimestamps: true,
-          trackTimestampsStaleness: false,
-          sampleLimit: 0,
-          labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
-          metricRelabel: [],
-          validationScheme: 'utf8',
-          fallbackFormat: undefined,
-        },
+        defaultAppendOptions(Labels.fromStrings('job', 'j')),
         cache,
         new SeriesKeyCache(),
       );
