@@ -18,6 +18,7 @@ import { PerformanceObserver, createHistogram, constants as perfConstants } from
 import { parseArgs } from 'node:util';
 import { Labels } from '../src/model/labels/index.js';
 import { Head } from '../src/tsdb/head/index.js';
+import { loadSharedModel, modelSeriesLabels, type ModelState, type ModelTarget } from './support/shared-model.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -78,31 +79,16 @@ interface Workload {
   next(target: number): Float64Array;
 }
 
-/** Parses `{a="b",c="d"}` as produced by the shared model (no escapes needed for its labels). */
-function parseLabelStr(name: string, s: string, extra: string[]): Labels {
-  const kv = ['__name__', name, ...extra];
-  const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) kv.push(m[1]!, m[2]!);
-  return Labels.fromStrings(...kv);
-}
-
 /**
  * The shared harness' node_exporter-like model (`../shared/bench/model.mjs`, the data the
  * baseline measured Prometheus with), when present; otherwise a simpler synthetic mix.
  */
 async function workload(): Promise<Workload> {
   const targets = Math.ceil(SERIES / BATCH);
-  const candidates = [new URL('../../../shared/bench/model.mjs', import.meta.url), new URL(`file://${join(process.cwd(), '../shared/bench/model.mjs')}`)];
-  const modelPath = candidates.find((u) => fs.existsSync(u));
-  if (modelPath !== undefined) {
-    type Model = { n: number; names: string[]; labs: string[]; div: Float64Array };
-    type State = { v: Float64Array; step(): void };
-    const mod = (await import(modelPath.href)) as {
-      buildTarget(o: { seed: number; target: number; series: number }): Model;
-      TargetState: new (m: Model, seed: number, target: number) => State;
-    };
-    const models: Model[] = [];
-    const states: State[] = [];
+  const mod = await loadSharedModel();
+  if (mod !== undefined) {
+    const models: ModelTarget[] = [];
+    const states: ModelState[] = [];
     const out: Float64Array[] = [];
     for (let g = 0; g < targets; g++) {
       const m = mod.buildTarget({ seed: 1, target: g, series: BATCH });
@@ -116,7 +102,7 @@ async function workload(): Promise<Workload> {
       labels: (g) => {
         const m = models[g]!;
         const extra = ['job', 'bench', 'instance', `127.0.0.1:${29100 + g}`];
-        return m.names.map((n, i) => parseLabelStr(n, m.labs[i]!, extra));
+        return m.names.map((n, i) => modelSeriesLabels(n, m.labs[i]!, extra));
       },
       next: (g) => {
         const st = states[g]!;

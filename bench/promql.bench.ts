@@ -15,14 +15,13 @@
  *   [--series 10000] [--samples 180] [--interval-ms 1000] [--runs 5] [--query rate_5m]
  *   [--mode instant|range]   (PROMQL_BENCH_RUNS also sets the number of runs)
  */
-import * as fs from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Labels } from '../src/model/labels/index.js';
 import { MemoryStorage } from '../src/storage/memory/index.js';
 import type { Queryable } from '../src/storage/index.js';
 import { Engine } from '../src/promql/index.js';
 import { Head } from '../src/tsdb/head/index.js';
+import { loadSharedModel, modelSeriesLabels } from './support/shared-model.js';
 import { encodeQueryData } from '../src/web/api/v1/query-json.js';
 
 const { values: args } = parseArgs({
@@ -149,25 +148,10 @@ const PEER_QUERIES: Array<[string, string]> = [
   ['count_all_series', 'count({job="bench"})'],
 ];
 
-/** Parses `{a="b",c="d"}` as the shared model writes it (no escapes in its labels). */
-function parseLabelStr(name: string, s: string, extra: string[]): Labels {
-  const kv = ['__name__', name, ...extra];
-  const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) kv.push(m[1]!, m[2]!);
-  return Labels.fromStrings(...kv);
-}
-
 /** Loads the shared model into a head (scrape by scrape, every target per interval) and runs run-peer's queries. */
 async function mainModel(): Promise<void> {
-  const candidates = [new URL('../../../shared/bench/model.mjs', import.meta.url), new URL(`file://${join(process.cwd(), '../shared/bench/model.mjs')}`)];
-  const modelPath = candidates.find((u) => fs.existsSync(u));
-  if (modelPath === undefined) throw new Error('../shared/bench/model.mjs not found');
-  type Model = { n: number; names: string[]; labs: string[]; div: Float64Array };
-  type State = { v: Float64Array; step(): void };
-  const mod = (await import(modelPath.href)) as {
-    buildTarget(o: { seed: number; target: number; series: number }): Model;
-    TargetState: new (m: Model, seed: number, target: number) => State;
-  };
+  const mod = await loadSharedModel();
+  if (mod === undefined) throw new Error('../shared/bench/model.mjs not found');
   const K = Number(args.targets);
   const M = Number(args.series);
   const N = Number(args.samples);
@@ -178,7 +162,7 @@ async function mainModel(): Promise<void> {
   const targets = Array.from({ length: K }, (_, g) => {
     const m = mod.buildTarget({ seed: 1, target: g, series: M });
     const extra = ['job', 'bench', 'instance', `127.0.0.1:${29100 + g}`];
-    return { m, st: new mod.TargetState(m, 1, g), labels: m.names.map((n, i) => parseLabelStr(n, m.labs[i]!, extra)), refs: new Array<number>(m.n).fill(0) };
+    return { m, st: new mod.TargetState(m, 1, g), labels: m.names.map((n, i) => modelSeriesLabels(n, m.labs[i]!, extra)), refs: new Array<number>(m.n).fill(0) };
   });
   for (let k = 0; k < N; k++) {
     const t = T0 + k * IV;

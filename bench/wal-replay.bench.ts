@@ -28,6 +28,7 @@ import { DB } from '../src/tsdb/db/index.js';
 import { EncBuf } from '../src/tsdb/fileutil/index.js';
 import { SampleBatch, encodeSamplesInto, encodeSeries, samplesRecordMaxSize } from '../src/tsdb/record/index.js';
 import { WriteAheadLog } from '../src/tsdb/wlog/index.js';
+import { loadSharedModel, modelSeriesLabels } from './support/shared-model.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,24 +53,10 @@ interface Source {
   next(target: number): Float64Array;
 }
 
-function parseLabelStr(name: string, s: string, extra: string[]): Labels {
-  const kv = ['__name__', name, ...extra];
-  const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) kv.push(m[1]!, m[2]!);
-  return Labels.fromStrings(...kv);
-}
-
 async function source(targets: number): Promise<Source> {
-  const candidates = [new URL('../../../shared/bench/model.mjs', import.meta.url), new URL(`file://${join(process.cwd(), '../shared/bench/model.mjs')}`)];
-  const modelPath = candidates.find((u) => fs.existsSync(u));
+  const mod = await loadSharedModel();
   const extra = (g: number): string[] => ['job', 'bench', 'instance', `127.0.0.1:${29100 + g}`];
-  if (modelPath !== undefined) {
-    type Model = { n: number; names: string[]; labs: string[]; div: Float64Array };
-    type State = { v: Float64Array; step(): void };
-    const mod = (await import(modelPath.href)) as {
-      buildTarget(o: { seed: number; target: number; series: number }): Model;
-      TargetState: new (m: Model, seed: number, target: number) => State;
-    };
+  if (mod !== undefined) {
     // Every target of the model has the same series and value dynamics; a handful of states
     // shared round-robin keeps generation cheap without making all targets identical.
     const model = mod.buildTarget({ seed: 1, target: 0, series: PER_TARGET });
@@ -77,7 +64,7 @@ async function source(targets: number): Promise<Source> {
     const out = new Float64Array(model.n);
     return {
       name: 'shared/bench/model.mjs (node_exporter-like)',
-      labels: (g) => model.names.map((n, i) => parseLabelStr(n, model.labs[i]!, extra(g))),
+      labels: (g) => model.names.map((n, i) => modelSeriesLabels(n, model.labs[i]!, extra(g))),
       next: (g) => {
         const st = states[g % states.length]!;
         if (g < states.length) st.step();
