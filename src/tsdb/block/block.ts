@@ -54,13 +54,12 @@ export class Block implements Queryable {
 
   /**
    * As `open`, with asynchronous reads: what the TSDB uses, so that loading blocks of many
-   * megabytes never blocks the event loop on file reads. Parsing the index's symbol and
-   * postings tables stays synchronous (proportional to those tables, not to the block).
+   * megabytes never blocks the event loop on file reads, and the index's symbol and postings
+   * tables are parsed in slices of about 10 ms per event-loop turn.
    */
   static async openAsync(dir: string, opts: ChunkReaderOptions = {}): Promise<Block> {
     const meta = await readMetaAsync(dir);
-    const indexPath = join(dir, 'index');
-    const index = IndexReader.fromBuffer(await fsp.readFile(indexPath), indexPath);
+    const index = await IndexReader.openAsync(join(dir, 'index'));
     const chunks = await ChunkReader.openAsync(join(dir, 'chunks'), opts);
     try {
       return new Block(dir, meta, index, chunks, await readTombstones(dir));

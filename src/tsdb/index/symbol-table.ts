@@ -1,0 +1,76 @@
+/**
+ * The index's symbol table, read sparsely: the open pass walks every entry once (bounds and
+ * structure) but keeps only the offset of every `SYMBOL_STEP`-th symbol; a lookup jumps to the
+ * sample before it and skips at most `SYMBOL_STEP - 1` entries. Decoded strings are cached so
+ * that each symbol becomes one shared JavaScript string.
+ */
+import { CorruptionError, type DecBuf } from '../fileutil/index.js';
+import type { Step } from './sliced.js';
+
+/** Every how many symbols an offset is kept (upstream keeps every 32nd as well). */
+export const SYMBOL_STEP = 32;
+
+/** Symbols walked between pause points of the open pass. */
+const PAUSE_EVERY = 4096;
+
+/** The symbol table of one index file image. */
+export class SymbolTable {
+  readonly #d: DecBuf;
+  readonly #file: string;
+  readonly #tableOff: number;
+  readonly #count: number;
+  /** File offset of symbol `k * SYMBOL_STEP`. */
+  readonly #samples: Float64Array;
+  /** Decoded symbols by reference, filled on use. */
+  readonly #cache: (string | undefined)[];
+
+  private constructor(d: DecBuf, file: string, tableOff: number, count: number, samples: Float64Array) {
+    this.#d = d;
+    this.#file = file;
+    this.#tableOff = tableOff;
+    this.#count = count;
+    this.#samples = samples;
+    this.#cache = new Array<string | undefined>(count);
+  }
+
+  /**
+   * The open pass over the table body `[start, end)` (after `len`, before the CRC) of the table
+   * at `tableOff`; `d` is a cursor over the file image that the table keeps for lookups (no
+   * other user may move it). Throws `CorruptionError` for a table that does not parse.
+   */
+  static *read(d: DecBuf, file: string, tableOff: number, start: number, end: number): Step<SymbolTable> {
+    d.reset(start, end);
+    const n = d.be32();
+    if (n > end - d.off) throw new CorruptionError(file, tableOff, `symbol table claims ${n} symbols in ${end - d.off} bytes`);
+    const samples = new Float64Array(Math.ceil(n / SYMBOL_STEP));
+    for (let i = 0; i < n; i++) {
+      if (i % SYMBOL_STEP === 0) samples[i / SYMBOL_STEP] = d.off;
+      d.skip(d.uvarint());
+      if (i % PAUSE_EVERY === PAUSE_EVERY - 1) {
+        const at = d.off;
+        yield;
+        d.reset(at, end);
+      }
+    }
+    if (d.remaining() !== 0) throw new CorruptionError(file, d.off, `${d.remaining()} bytes after the last symbol`);
+    return new SymbolTable(d, file, tableOff, n, samples);
+  }
+
+  /** Number of symbols. */
+  get length(): number {
+    return this.#count;
+  }
+
+  /** The symbol at position `ref`. */
+  get(ref: number): string {
+    const s = this.#cache[ref];
+    if (s !== undefined) return s;
+    if (!(ref >= 0 && ref < this.#count)) throw new CorruptionError(this.#file, this.#tableOff, `symbol reference ${ref} out of range (${this.#count} symbols)`);
+    const k = Math.floor(ref / SYMBOL_STEP);
+    const d = this.#d.reset(this.#samples[k]!, this.#d.buf.length);
+    for (let i = k * SYMBOL_STEP; i < ref; i++) d.skip(d.uvarint());
+    const str = d.uvarintStr();
+    this.#cache[ref] = str;
+    return str;
+  }
+}
