@@ -1,11 +1,12 @@
 /**
  * The head's self-metrics under upstream's names, so that Prometheus dashboards work unchanged.
  */
-import { Counter, Gauge, Summary, type Registry } from '../../util/index.js';
+import { Counter, Gauge, Histogram, Summary, type Registry } from '../../util/index.js';
 
 type C = InstanceType<typeof Counter>;
 type G = InstanceType<typeof Gauge>;
 type S = InstanceType<typeof Summary>;
+type H = InstanceType<typeof Histogram>;
 
 /** Collectors of one head; registered on `registry` when given (else unregistered, still counting). */
 export class HeadMetrics {
@@ -33,6 +34,8 @@ export class HeadMetrics {
   readonly activeAppenders: G;
   readonly replayDuration: G;
   readonly walWriteFailures: C;
+  /** How far behind the head's newest sample an out-of-order sample was, in seconds (observed in `ooo-append.ts`). */
+  readonly oooDelta: H;
 
   constructor(registry: Registry | undefined, getTimes: () => { min: number; max: number }) {
     const registers = registry ? [registry] : [];
@@ -76,6 +79,13 @@ export class HeadMetrics {
     this.checkpointDeletionsFailed = c('prometheus_tsdb_checkpoint_deletions_failed_total', 'Total number of checkpoint deletions that failed.');
     this.activeAppenders = g('prometheus_tsdb_head_active_appenders', 'Number of currently active appender transactions');
     this.replayDuration = g('prometheus_tsdb_data_replay_duration_seconds', 'Time taken to replay the data on disk.');
+    // Upstream's buckets: 10 min, 30 min, 1 h, 2 h, 3 h, 6 h, 12 h.
+    this.oooDelta = new Histogram({
+      name: 'prometheus_tsdb_sample_ooo_delta',
+      help: 'Delta in seconds by which a sample is considered out of order.',
+      buckets: [600, 1800, 3600, 7200, 10800, 21600, 43200],
+      registers,
+    });
     this.walWriteFailures = c('ignis_tsdb_head_commit_wal_failures_total', 'Commits that failed because the WAL could not be written (disk full, I/O error); nothing of them was applied.');
   }
 }

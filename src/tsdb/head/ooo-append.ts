@@ -80,6 +80,10 @@ export function appendOutOfOrder(
   inOrder: SampleBatch,
 ): { ref: SeriesRef; pending: OOOPending | undefined } {
   const ooo = head.ooo;
+  // As upstream: every sample that is out of order by the head's newest time counts, accepted
+  // or not (too old, duplicate).
+  const delta = head.maxT - t;
+  if (delta > 0) head.metrics.oooDelta.observe(delta / 1000);
   if (t < head.maxT - ooo.window) {
     ooo.countTooOld();
     throw new TooOldSampleError();
