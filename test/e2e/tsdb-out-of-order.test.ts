@@ -2,13 +2,16 @@
  * The out-of-order window end to end on the real server: `storage.tsdb.out_of_order_time_window`
  * in prometheus.yml, old samples delivered through the remote-write receiver, refused beyond the
  * window (and with the window off), `kill -9` right after the acknowledged write, restart: the
- * samples come back from the WBL. And the WBL moves between Ignis and the real Prometheus 2.42.
+ * samples come back from the WBL. And the WBL moves between Ignis and the real Prometheus 2.42,
+ * including one in which Prometheus m-mapped a full out-of-order chunk and logged a marker.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeWriteRequest, snappyEncode } from '../../src/storage/remote/proto/index.js';
+import { RecordType, decodeMmapMarkers, recordType } from '../../src/tsdb/record/index.js';
+import { readSegments } from '../../src/tsdb/wlog/index.js';
 import { findBinary, skipWithoutBinary } from '../support/peers.js';
 import { freePort } from './loopback.js';
 import { spawnChild } from './server/child.js';
@@ -137,4 +140,38 @@ test('the WBL moves both ways: Prometheus 2.42 reads late samples Ignis logged, 
     [now / 1000, '1'],
   ]);
   assert.equal(await again.stop(), 0);
+});
+
+test("Ignis reads a Prometheus 2.42 WBL holding m-map markers (a full out-of-order chunk moved to chunks_head): every sample is back", { timeout: 120_000, skip: skipWithoutBinary('prometheus') }, async (t) => {
+  const dir = tempDir('ignis-e2e-ooo-markers-');
+  t.after(dir.cleanup);
+  const dataDir = join(dir.path, 'data');
+  const configPath = join(dir.path, 'prometheus.yml');
+  writeFileSync(configPath, config('1h'));
+  const now = Date.now() - (Date.now() % 1000);
+  const MIN = 60_000;
+  const read = async (base: string) => (await queryMatrix(base, 'ooo_metric[90m]', now / 1000 + 1))[0]?.values ?? [];
+
+  const prom = await startPrometheusOn(dataDir, configPath);
+  t.after(() => prom.stop());
+  assert.equal((await write(prom.base, 'ooo_metric', [[now, 0]])).status, 204);
+  // 45 late samples in one request: more than an out-of-order chunk holds (32 by default), so
+  // Prometheus m-maps the first chunk and logs a marker for it in the WBL.
+  const late: [number, number][] = Array.from({ length: 45 }, (_, i) => [now - 50 * MIN + i * MIN, i + 1]);
+  assert.equal((await write(prom.base, 'ooo_metric', late)).status, 204);
+  const want = [...late, [now, 0] as [number, number]].map(([ts, v]) => [ts / 1000, String(v)]);
+  assert.deepEqual(await read(prom.base), want);
+  prom.signal('SIGKILL');
+  await prom.exit;
+
+  let markers = 0;
+  await readSegments(join(dataDir, 'wbl'), (rec) => {
+    if (recordType(rec) === RecordType.MmapMarkers) markers += decodeMmapMarkers(rec).length;
+  });
+  assert.ok(markers >= 1, 'Prometheus logged no m-map marker: the test no longer covers them');
+
+  const ignis = await startIgnis({ config: config('1h'), dir: dir.path, dataDir });
+  t.after(() => ignis.stop());
+  assert.deepEqual(await read(ignis.base), want);
+  assert.equal(await ignis.stop(), 0);
 });

@@ -13,6 +13,8 @@ import {
   decodeSeries,
   decodeSamples,
   decodeTombstones,
+  decodeMmapMarkers,
+  encodeMmapMarkers,
   recordType,
   type RefTombstone,
 } from './index.js';
@@ -165,4 +167,21 @@ test('series records encode labels byte for byte as uvarint-length-prefixed UTF-
       },
     ),
   );
+});
+
+test('m-map marker records round-trip in upstream layout (type 5, two big-endian uint64 per marker)', () => {
+  const enc = new EncBuf(64);
+  const markers = [
+    { ref: 1, mmapRef: 2 ** 32 + 8 },
+    { ref: 2 ** 40 + 7, mmapRef: 3 * 2 ** 32 + 12345 },
+  ];
+  encodeMmapMarkers(enc, markers);
+  const rec = enc.get().slice();
+  assert.equal(rec.length, 1 + 16 * 2);
+  assert.equal(recordType(rec), RecordType.MmapMarkers);
+  assert.deepEqual(Buffer.from(rec.subarray(1, 9)), Buffer.from([0, 0, 0, 0, 0, 0, 0, 1]));
+  assert.deepEqual(decodeMmapMarkers(rec), markers);
+  assert.deepEqual(decodeMmapMarkers(Uint8Array.of(RecordType.MmapMarkers)), []);
+  assert.throws(() => decodeMmapMarkers(rec.subarray(0, 20)), RecordDecodeError);
+  assert.throws(() => decodeMmapMarkers(Uint8Array.of(RecordType.Samples)), RecordDecodeError);
 });
