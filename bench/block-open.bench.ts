@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { longestStall } from './support/loop-stall.js';
 import { Labels } from '../src/model/labels/index.js';
 import { XorChunk } from '../src/tsdb/chunkenc/index.js';
 import { Block, BlockWriter } from '../src/tsdb/block/index.js';
@@ -40,26 +41,6 @@ async function writeBlock(parent: string): Promise<string> {
   }
   const meta = await w.commit();
   return join(parent, meta.ulid);
-}
-
-/** Resolves after `fn` with the longest gap between 1 ms timer ticks meanwhile. */
-async function longestStall<T>(fn: () => Promise<T>): Promise<{ v: T; ms: number; stallMs: number }> {
-  let last = performance.now();
-  let worst = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    if (now - last > worst) worst = now - last;
-    last = now;
-  }, 1);
-  await new Promise((r) => setTimeout(r, 5));
-  last = performance.now();
-  const t0 = performance.now();
-  const v = await fn();
-  const ms = performance.now() - t0;
-  const now = performance.now();
-  if (now - last > worst) worst = now - last;
-  clearInterval(timer);
-  return { v, ms, stallMs: worst };
 }
 
 async function main(): Promise<void> {

@@ -105,15 +105,24 @@ async function startPrometheusOn(dataDir: string, configPath: string): Promise<A
   return proc;
 }
 
-test('the WBL moves both ways: Prometheus 2.42 reads late samples Ignis logged, Ignis reads those Prometheus logged (kill -9 each time)', { timeout: 120_000, skip: skipWithoutBinary('prometheus') }, async (t) => {
-  const dir = tempDir('ignis-e2e-ooo-prom-');
+/**
+ * A temporary data directory shared by Ignis and Prometheus (window 1h in `configPath`), the
+ * current time rounded to the second, and a reader of `ooo_metric` over the last 90 minutes.
+ */
+function sharedDataDir(t: { after(fn: () => void): void }, prefix: string) {
+  const dir = tempDir(prefix);
   t.after(dir.cleanup);
   const dataDir = join(dir.path, 'data');
   const configPath = join(dir.path, 'prometheus.yml');
   writeFileSync(configPath, config('1h'));
   const now = Date.now() - (Date.now() % 1000);
-  const MIN = 60_000;
   const read = async (base: string) => (await queryMatrix(base, 'ooo_metric[90m]', now / 1000 + 1))[0]?.values ?? [];
+  return { dir, dataDir, configPath, now, read };
+}
+
+test('the WBL moves both ways: Prometheus 2.42 reads late samples Ignis logged, Ignis reads those Prometheus logged (kill -9 each time)', { timeout: 120_000, skip: skipWithoutBinary('prometheus') }, async (t) => {
+  const { dir, dataDir, configPath, now, read } = sharedDataDir(t, 'ignis-e2e-ooo-prom-');
+  const MIN = 60_000;
 
   const ignis = await startIgnis({ config: config('1h'), dir: dir.path, dataDir, args: ['--web.enable-remote-write-receiver'] });
   t.after(() => ignis.stop());
@@ -143,14 +152,8 @@ test('the WBL moves both ways: Prometheus 2.42 reads late samples Ignis logged, 
 });
 
 test("Ignis reads a Prometheus 2.42 WBL holding m-map markers (a full out-of-order chunk moved to chunks_head): every sample is back", { timeout: 120_000, skip: skipWithoutBinary('prometheus') }, async (t) => {
-  const dir = tempDir('ignis-e2e-ooo-markers-');
-  t.after(dir.cleanup);
-  const dataDir = join(dir.path, 'data');
-  const configPath = join(dir.path, 'prometheus.yml');
-  writeFileSync(configPath, config('1h'));
-  const now = Date.now() - (Date.now() % 1000);
+  const { dir, dataDir, configPath, now, read } = sharedDataDir(t, 'ignis-e2e-ooo-markers-');
   const MIN = 60_000;
-  const read = async (base: string) => (await queryMatrix(base, 'ooo_metric[90m]', now / 1000 + 1))[0]?.values ?? [];
 
   const prom = await startPrometheusOn(dataDir, configPath);
   t.after(() => prom.stop());
