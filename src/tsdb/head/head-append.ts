@@ -91,9 +91,8 @@ export class HeadAppender implements Appender {
     const store = head.series;
     let slot = ref !== 0 ? store.slotOf(ref) : -1;
     if (slot < 0) {
-      const s = head.getOrCreate(labels, this.#id);
-      slot = s.slot;
-      ref = s.ref;
+      slot = head.getOrCreateSlot(labels, this.#id);
+      ref = store.refAt(slot);
     }
     const id = this.#id;
     const st = store.state;
@@ -173,8 +172,7 @@ export class HeadAppender implements Appender {
       const o = slots[i]! * ROW * 2 + I_WAL_GEN;
       if (is[o] !== gen) {
         is[o] = gen;
-        const s = store.atSlot(slots[i]!);
-        (missing ??= []).push({ ref: s.ref, labels: s.labels });
+        (missing ??= []).push({ ref: store.refAt(slots[i]!), labels: store.labelsAt(slots[i]!) });
       }
     }
     const ooo = buffers.ooo;
@@ -184,8 +182,7 @@ export class HeadAppender implements Appender {
         const slot = store.slotOf(ooo.batch.refs[i]!);
         if (slot < 0 || is[slot * ROW * 2 + I_WAL_GEN] === gen) continue;
         is[slot * ROW * 2 + I_WAL_GEN] = gen;
-        const s = store.atSlot(slot);
-        (missing ??= []).push({ ref: s.ref, labels: s.labels });
+        (missing ??= []).push({ ref: store.refAt(slot), labels: store.labelsAt(slot) });
       }
     }
     const recs: Uint8Array[] = [];

@@ -7,7 +7,6 @@ import { Labels } from '../../model/labels/index.js';
 import { ValueType } from '../../storage/index.js';
 import { Encoding, XorAppender, XorChunk, XorIterator } from '../chunkenc/index.js';
 import type { Head } from './head.js';
-import type { MemSeries } from './memseries.js';
 
 /** One chunk for a block: XOR data (sample count header first, no encoding byte) and its bounds. */
 export interface BlockChunk {
@@ -99,11 +98,13 @@ export async function collectBlockSeries(head: Head, mint: number, maxt: number)
   const out: BlockSeries[] = [];
   let openBuf: Uint8Array | undefined;
   // Snapshot the series first: GC or new series during the pauses must not disturb the walk.
-  const all: MemSeries[] = head.series.values();
+  // References, not handles: the snapshot holds no object per series across the pauses.
+  const all = head.series.refs();
   let start = performance.now();
   for (let i = 0; i < all.length; i++) {
-    const s = all[i]!;
-    if (s.minTime() < maxt && s.lastT >= mint) {
+    const slot = head.series.slotOf(all[i]!);
+    const s = slot < 0 ? undefined : head.series.atSlot(slot);
+    if (s !== undefined && s.minTime() < maxt && s.lastT >= mint) {
       const chunks: BlockChunk[] = [];
       const arena = head.arena;
       // Completed chunks are linked newest first.

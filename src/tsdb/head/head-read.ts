@@ -346,21 +346,36 @@ const RANK_REFRESH_MS = 30_000;
 /** Below this many series a plain comparison sort is cheaper than ranks. */
 const RANK_MIN = 2048;
 
-/** Ranks for every current series of `head` (one comparison sort of all of them). */
-function computeRanks(head: Head): Int32Array {
-  const all = head.series.values();
-  all.sort(compareSeries);
-  return storeRanks(head, all);
+/**
+ * Every current series of `head` as parallel arrays (references, labels) and the identity
+ * permutation of them: what the rank computations sort (indices, not handle objects, so that a
+ * sort that pauses holds no object per series).
+ */
+function rankInput(head: Head): { refs: Float64Array; labels: Labels[]; idx: number[] } {
+  const store = head.series;
+  const refs = store.refs();
+  const labels = new Array<Labels>(refs.length);
+  const idx = new Array<number>(refs.length);
+  for (let i = 0; i < refs.length; i++) {
+    labels[i] = store.labelsAt(store.slotOf(refs[i]!));
+    idx[i] = i;
+  }
+  return { refs, labels, idx };
 }
 
-const compareSeries = (a: MemSeries, b: MemSeries): number => Labels.compare(a.labels, b.labels);
+/** Ranks for every current series of `head` (one comparison sort of all of them). */
+function computeRanks(head: Head): Int32Array {
+  const { refs, labels, idx } = rankInput(head);
+  idx.sort((a, b) => Labels.compare(labels[a]!, labels[b]!));
+  return storeRanks(head, refs, idx);
+}
 
-/** Records the ranks of `all` (sorted by labels) as `head`'s. */
-function storeRanks(head: Head, all: readonly MemSeries[]): Int32Array {
+/** Records the ranks of the series `refs[order[i]]` (sorted by labels) as `head`'s. */
+function storeRanks(head: Head, refs: Float64Array, order: readonly number[]): Int32Array {
   let maxRef = 0;
-  for (const s of all) if (s.ref > maxRef) maxRef = s.ref;
+  for (let i = 0; i < refs.length; i++) if (refs[i]! > maxRef) maxRef = refs[i]!;
   const ranks = new Int32Array(maxRef + 1 + 1024).fill(-1);
-  for (let i = 0; i < all.length; i++) ranks[all[i]!.ref] = i;
+  for (let i = 0; i < order.length; i++) ranks[refs[order[i]!]!] = i;
   labelRanks.set(head, ranks);
   rankedAt.set(head, performance.now());
   return ranks;
@@ -399,15 +414,17 @@ const RUN = 2048;
  * distinct). Series added meanwhile get no rank (as with ranks computed before they came).
  */
 async function computeRanksSliced(head: Head, slices: Slices): Promise<Int32Array> {
-  let a = head.series.values();
+  const { refs, labels, idx } = rankInput(head);
+  const cmp = (x: number, y: number): number => Labels.compare(labels[x]!, labels[y]!);
+  let a = idx;
   const n = a.length;
   for (let lo = 0; lo < n; lo += RUN) {
     const hi = Math.min(n, lo + RUN);
-    const run = a.slice(lo, hi).sort(compareSeries);
+    const run = a.slice(lo, hi).sort(cmp);
     for (let i = lo; i < hi; i++) a[i] = run[i - lo]!;
     await slices.pause();
   }
-  let b: MemSeries[] = new Array<MemSeries>(n);
+  let b = new Array<number>(n).fill(0);
   for (let width = RUN; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
       const mid = Math.min(n, lo + width);
@@ -417,7 +434,7 @@ async function computeRanksSliced(head: Head, slices: Slices): Promise<Int32Arra
       let k = lo;
       while (k < hi) {
         const stop = Math.min(hi, k + 1024);
-        for (; k < stop; k++) b[k] = j >= hi || (i < mid && compareSeries(a[i]!, a[j]!) <= 0) ? a[i++]! : a[j++]!;
+        for (; k < stop; k++) b[k] = j >= hi || (i < mid && cmp(a[i]!, a[j]!) <= 0) ? a[i++]! : a[j++]!;
         await slices.pause();
       }
     }
@@ -425,7 +442,7 @@ async function computeRanksSliced(head: Head, slices: Slices): Promise<Int32Arra
     a = b;
     b = t;
   }
-  return storeRanks(head, a);
+  return storeRanks(head, refs, a);
 }
 
 /** Series a select matched, and the newest time each may show (isolation, querier range). */

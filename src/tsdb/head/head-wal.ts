@@ -15,6 +15,7 @@ import { openBatchSource, type BatchSource } from './wal-decode-source.js';
 import type { CheckpointJob, CheckpointReply } from './checkpoint-worker.js';
 import type { Head } from './head.js';
 import { appendSample, type MemSeries } from './memseries.js';
+import { F_INDEXED, I_FLAGS, I_WAL_GEN, LAST_T, ROW } from './series-store.js';
 
 /** WAL replay progress as `/api/v1/status/walreplay` reports it. */
 export interface ReplayStatus {
@@ -42,8 +43,8 @@ function pause(): Promise<void> {
 class Replayer {
   readonly #head: Head;
   readonly #strings = new Map<string, string>();
-  /** References of series records that repeat the labels of an existing series → that series. */
-  readonly #multiRef = new Map<number, MemSeries>();
+  /** References of series records that repeat the labels of an existing series → that series' slot. */
+  readonly #multiRef = new Map<number, number>();
   unknownRefs = 0;
   samples = 0;
   seriesRecords = 0;
@@ -53,7 +54,16 @@ class Replayer {
   }
 
   /** The series a WAL reference names (including references whose labels another series has). */
-  readonly resolve = (ref: number): MemSeries | undefined => this.#head.series.getByRef(ref) ?? this.#multiRef.get(ref);
+  readonly resolve = (ref: number): MemSeries | undefined => {
+    const slot = this.#slotOf(ref);
+    return slot < 0 ? undefined : this.#head.series.atSlot(slot);
+  };
+
+  /** The slot of the series a WAL reference names, or -1. */
+  #slotOf(ref: number): number {
+    const slot = this.#head.series.slotOf(ref);
+    return slot >= 0 ? slot : (this.#multiRef.get(ref) ?? -1);
+  }
 
   #intern(s: string): string {
     const c = this.#strings.get(s);
@@ -73,22 +83,23 @@ class Replayer {
       const labels = Labels.fromSortedFlat(kv);
       const ref = b.refs[i]!;
       this.seriesRecords++;
-      const byRef = head.series.getByRef(ref);
-      if (byRef !== undefined) {
+      const byRef = head.series.slotOf(ref);
+      if (byRef >= 0) {
         // The same series logged again (e.g. after a WAL write failure): nothing to do.
-        if (byRef.labels.equals(labels)) continue;
+        if (head.series.labelsAt(byRef).equals(labels)) continue;
       }
-      const existing = head.series.getByLabels(labels);
-      if (existing !== undefined) {
-        if (existing.ref !== ref) this.#multiRef.set(ref, existing);
+      const existing = head.series.slotByLabels(labels);
+      if (existing >= 0) {
+        if (head.series.refAt(existing) !== ref) this.#multiRef.set(ref, existing);
         continue;
       }
-      if (byRef !== undefined) {
+      if (byRef >= 0) {
         // A reference reused for other labels cannot happen in a sound WAL; keep the first.
         this.unknownRefs++;
         continue;
       }
-      head.createWithRef(ref, labels).walGen = 0;
+      const slot = head.createWithRef(ref, labels);
+      head.series.istate[slot * ROW * 2 + I_WAL_GEN] = 0;
     }
     return str;
   }
@@ -102,19 +113,20 @@ class Replayer {
     let appended = 0;
     let mint = Infinity;
     let maxt = -Infinity;
+    const store = head.series;
     for (let i = from; i < to; i++) {
-      const ref = refs[i]!;
-      const s = head.series.getByRef(ref) ?? this.#multiRef.get(ref);
-      if (s === undefined) {
+      const slot = this.#slotOf(refs[i]!);
+      if (slot < 0) {
         this.unknownRefs++;
         continue;
       }
       const t = ts[i]!;
-      if (t < minValid || t <= s.lastT) continue;
-      chunks += appendSample(head, s.slot, ts, b.vs, i);
-      if (!s.indexed) {
-        s.indexed = true;
-        head.postings.add(s.ref, s.labels);
+      if (t < minValid || t <= store.state[slot * ROW + LAST_T]!) continue;
+      chunks += appendSample(head, slot, ts, b.vs, i);
+      const f = slot * ROW * 2 + I_FLAGS;
+      if ((store.istate[f]! & F_INDEXED) === 0) {
+        store.istate[f] |= F_INDEXED;
+        head.postings.add(store.refAt(slot), store.labelsAt(slot));
       }
       if (t < mint) mint = t;
       if (t > maxt) maxt = t;
@@ -131,10 +143,11 @@ class Replayer {
     const head = this.#head;
     const st = b.stones;
     for (let i = 0; i < st.length; i += 3) {
-      const s = head.series.getByRef(st[i]!) ?? this.#multiRef.get(st[i]!);
-      if (s === undefined) continue;
-      let ivs = head.tombstones.get(s.ref);
-      if (ivs === undefined) head.tombstones.set(s.ref, (ivs = []));
+      const slot = this.#slotOf(st[i]!);
+      if (slot < 0) continue;
+      const ref = head.series.refAt(slot);
+      let ivs = head.tombstones.get(ref);
+      if (ivs === undefined) head.tombstones.set(ref, (ivs = []));
       ivs.push({ mint: st[i + 1]!, maxt: st[i + 2]! });
     }
   }
@@ -252,22 +265,23 @@ export async function replayWal(head: Head, dir: string, opts: ReplayOptions = {
  * Like GC, remembers them until the WAL segments that mention them are checkpointed away.
  */
 async function dropEmptySeries(head: Head, lastSegment: number): Promise<void> {
-  const empty: MemSeries[] = [];
+  const empty: number[] = [];
   let start = performance.now();
-  const all = head.series.values();
+  const all = head.series.refs();
   for (let i = 0; i < all.length; i++) {
-    const s = all[i]!;
-    if (s.isEmpty() && !head.ooo.has(s.ref)) empty.push(s);
+    const ref = all[i]!;
+    const slot = head.series.slotOf(ref);
+    if (head.series.atSlot(slot).isEmpty() && !head.ooo.has(ref)) empty.push(ref);
     if ((i & 4095) === 4095 && performance.now() - start > SLICE_MS) {
       // Nothing else changes the head before replay is over, so the iteration may pause.
       await pause();
       start = performance.now();
     }
   }
-  for (const s of empty) {
-    head.series.delete(s);
-    head.deleted.set(s.ref, lastSegment);
-    head.tombstones.delete(s.ref);
+  for (const ref of empty) {
+    head.series.delete(ref);
+    head.deleted.set(ref, lastSegment);
+    head.tombstones.delete(ref);
   }
   if (empty.length > 0) {
     head.metrics.series.dec(empty.length);
@@ -297,7 +311,7 @@ const MAX_BITMAP_REF = 1 << 26;
  */
 async function checkpoint(head: Head, dir: string, first: number, last: number, mint: number, compress: boolean): Promise<void> {
   const keep = (ref: number): boolean => {
-    if (head.series.getByRef(ref) !== undefined) return true;
+    if (head.series.slotOf(ref) >= 0) return true;
     const until = head.deleted.get(ref);
     return until !== undefined && until > last;
   };
@@ -312,7 +326,7 @@ async function checkpoint(head: Head, dir: string, first: number, last: number, 
     const i = Math.floor(ref / 8);
     bits[i] = bits[i]! | (1 << (ref - i * 8));
   };
-  head.series.forEach((s) => set(s.ref));
+  for (const ref of head.series.refs()) set(ref);
   for (const [ref, until] of head.deleted) if (until > last) set(ref);
   const job: CheckpointJob = { dir, first, last, keep: bits, mint, compress };
   const reply = await new Promise<CheckpointReply | undefined>((resolve) => {

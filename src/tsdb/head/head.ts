@@ -12,10 +12,10 @@ import type { Logger, Registry } from '../../util/index.js';
 import { MemPostings, MemPostingsReader } from '../postings/index.js';
 import type { SegmentFileOpener, WriteAheadLog } from '../wlog/index.js';
 import { HeadMetrics } from './head-metrics.js';
-import { appendSample, MemSeries, type AppendContext } from './memseries.js';
+import { appendSample, type AppendContext, type MemSeries } from './memseries.js';
 import { ChunkArena } from './chunk-arena.js';
 import { OpenChunkPool } from './open-chunks.js';
-import { F_INDEXED, F_ISO, I_ENC, I_FLAGS, I_OFF, I_PAGE, LAST_T, ROW, SeriesStore, type LabelsHasher } from './series-store.js';
+import { F_INDEXED, F_ISO, I_ENC, I_FLAGS, I_OFF, I_PAGE, LAST_T, PENDING_OWNER, ROW, SeriesStore, type LabelsHasher } from './series-store.js';
 import { XS_LEN } from '../chunkenc/index.js';
 import { AppendBuffers, HeadAppender } from './head-append.js';
 import { HeadQuerier } from './head-read.js';
@@ -110,7 +110,7 @@ export interface HeadMemoryStats {
   /** Encoded bytes of all chunks. */
   chunkBytes: number;
   chunks: number;
-  /** Estimated JS heap objects the head keeps for its series (not counting labels or postings). */
+  /** Estimated JS heap objects the head keeps for its series (not counting labels or postings): isolation logs only. */
   jsObjects: number;
 }
 
@@ -320,26 +320,32 @@ export class Head implements Appendable, Queryable, AppendContext {
    * not yet in the WAL) when missing. Throws `InvalidLabelsError` for an empty set or repeated names.
    */
   getOrCreate(labels: Labels, appenderId: number): MemSeries {
-    const s = this.series.getByLabels(labels);
-    if (s !== undefined) return s;
+    return this.series.atSlot(this.getOrCreateSlot(labels, appenderId));
+  }
+
+  /** @internal `getOrCreate`, returning the series' slot (no handle). */
+  getOrCreateSlot(labels: Labels, appenderId: number): number {
+    const store = this.series;
+    const found = store.slotByLabels(labels);
+    if (found >= 0) return found;
     if (labels.isEmpty()) throw new InvalidLabelsError('empty labelset');
     for (let i = 1; i < labels.length; i++) {
       if (labels.nameAt(i) === labels.nameAt(i - 1)) throw new InvalidLabelsError(`label name "${labels.nameAt(i)}" is not unique`);
     }
-    const created = new MemSeries(++this.lastRef, labels, this.series);
-    created.touchedBy = appenderId;
+    const slot = store.add(++this.lastRef, labels);
+    store.state[slot * ROW + PENDING_OWNER] = appenderId;
     this.metrics.series.inc();
     this.metrics.seriesCreated.inc();
-    return created;
+    return slot;
   }
 
-  /** @internal Creates a series with a known reference (replay); the caller checked it is new. */
-  createWithRef(ref: number, labels: Labels): MemSeries {
-    const s = new MemSeries(ref, labels, this.series);
+  /** @internal Creates a series with a known reference (replay); the caller checked it is new. Returns its slot. */
+  createWithRef(ref: number, labels: Labels): number {
+    const slot = this.series.add(ref, labels);
     if (ref > this.lastRef) this.lastRef = ref;
     this.metrics.series.inc();
     this.metrics.seriesCreated.inc();
-    return s;
+    return slot;
   }
 
   /**
@@ -381,13 +387,12 @@ export class Head implements Appendable, Queryable, AppendContext {
       }
       // Only the row is touched per sample; the series object only for isolation and indexing.
       const flags = store.istate[slot * ROW * 2 + I_FLAGS]!;
-      if (isolate) this.#recordIsolation(store.atSlot(slot), seq, lastT);
-      else if ((flags & F_ISO) !== 0) store.atSlot(slot).iso = undefined;
+      if (isolate) this.#recordIsolation(slot, seq, lastT);
+      else if ((flags & F_ISO) !== 0) store.setIso(slot, undefined);
       chunks += appendSample(this, slot, ts, vs, i);
       if ((flags & F_INDEXED) === 0) {
-        const s = store.atSlot(slot);
-        s.indexed = true;
-        this.postings.add(s.ref, s.labels);
+        store.istate[slot * ROW * 2 + I_FLAGS] |= F_INDEXED;
+        this.postings.add(store.refAt(slot), store.labelsAt(slot));
       }
       if (t < mint) mint = t;
       if (t > maxt) maxt = t;
@@ -452,15 +457,16 @@ export class Head implements Appendable, Queryable, AppendContext {
   };
 
   /** Notes, once per commit, the series' newest time before commit `seq` for open queriers. */
-  #recordIsolation(s: MemSeries, seq: number, lastT: number): void {
-    const a = s.iso;
+  #recordIsolation(slot: number, seq: number, lastT: number): void {
+    const store = this.series;
+    const a = store.isoAt(slot);
     if (a === undefined) {
-      s.iso = [seq, lastT];
+      store.setIso(slot, [seq, lastT]);
       return;
     }
     if (a[a.length - 2] === seq) return;
     a.push(seq, lastT);
-    if (a.length > 32) s.iso = this.#trimIsolation(a);
+    if (a.length > 32) store.setIso(slot, this.#trimIsolation(a));
   }
 
   /**
@@ -549,22 +555,25 @@ export class Head implements Appendable, Queryable, AppendContext {
     let chunksRemoved = 0;
     let newMin = Infinity;
     this.#minTWhileTruncating = Infinity;
-    const all = this.series.values();
+    // References, not handles: the snapshot holds no object per series across the pauses.
+    const all = this.series.refs();
     let sliceEnd = performance.now() + sliceMs;
     for (let i = 0; i < all.length; i++) {
       if ((i & 1023) === 1023 && performance.now() > sliceEnd) {
         yield;
         sliceEnd = performance.now() + sliceMs;
       }
-      const s = all[i]!;
-      if (this.series.getByRef(s.ref) !== s) continue; // gone meanwhile
+      const ref = all[i]!;
+      const slot = this.series.slotOf(ref);
+      if (slot < 0) continue; // gone meanwhile
+      const s = this.series.atSlot(slot);
       chunksRemoved += s.truncateChunksBefore(mint, this);
       if (s.isEmpty()) {
-        if (s.touchedBy >= minOpen || this.ooo.has(s.ref)) continue;
-        if (s.indexed) removed.set(s.ref, s.labels);
-        this.series.delete(s);
-        this.deleted.set(s.ref, lastSeg);
-        this.tombstones.delete(s.ref);
+        if (s.touchedBy >= minOpen || this.ooo.has(ref)) continue;
+        if (s.indexed) removed.set(ref, s.labels);
+        this.series.delete(ref);
+        this.deleted.set(ref, lastSeg);
+        this.tombstones.delete(ref);
         this.metrics.series.dec();
         this.metrics.seriesRemoved.inc();
         continue;
@@ -602,9 +611,9 @@ export class Head implements Appendable, Queryable, AppendContext {
     let openBytes = 0;
     let open = 0;
     let objects = 0;
+    // Isolation logs (an array and its elements each); the series themselves are rows.
+    objects += this.series.isoCount * 2;
     this.series.forEach((s) => {
-      // The handle, its isolation log.
-      objects += 1 + (s.iso !== undefined ? 2 : 0);
       const n = s.openChunkLength();
       if (n > 0) {
         openBytes += n;

@@ -172,39 +172,38 @@ function growChunk(pool: OpenChunkPool, is: Int32Array, io: number, len: number)
 }
 
 /**
- * A series in the head: a handle on its row in the `SeriesStore` (see there and the module
- * comment). Owned by the event loop. The open chunk's newest sample is always the series'
- * newest (`lastT`).
+ * A handle on a series in the head: its reference and labels, and accessors of its row in the
+ * `SeriesStore` (see there and the module comment). Handles are made on request by the store
+ * and hold nothing of their own besides the slot: two handles on one series are equal in
+ * everything but identity, so compare `ref`s. A handle kept while the series is deleted reads
+ * whatever series takes its slot next: re-resolve references after pauses. Owned by the event
+ * loop. The open chunk's newest sample is always the series' newest (`lastT`).
  */
 export class MemSeries {
   readonly ref: number;
   readonly labels: Labels;
   readonly #store: SeriesStore;
-  /** Row of the store holding this series' numbers; set by `SeriesStore.add`. */
-  slot = -1;
+  /** Row of the store holding this series' numbers. */
+  readonly slot: number;
+
+  /** A handle on the series in `slot` of `store` (see `SeriesStore.atSlot`). */
+  constructor(store: SeriesStore, slot: number) {
+    this.#store = store;
+    this.slot = slot;
+    this.ref = store.refAt(slot);
+    this.labels = store.labelsAt(slot);
+  }
+
   /**
    * Isolation log while queriers are open: pairs `[commitSeq, lastT before that commit]`, one
    * per commit that touched the series since the oldest open querier began.
    */
-  #iso: number[] | undefined = undefined;
-
-  /** A series with no samples, registered in `store`. */
-  constructor(ref: number, labels: Labels, store: SeriesStore) {
-    this.ref = ref;
-    this.labels = labels;
-    this.#store = store;
-    this.slot = store.add(this);
-  }
-
   get iso(): number[] | undefined {
-    return this.#iso;
+    return this.#store.isoAt(this.slot);
   }
 
   set iso(a: number[] | undefined) {
-    this.#iso = a;
-    const is = this.#store.istate;
-    const i = this.slot * ROW * 2 + I_FLAGS;
-    is[i] = a === undefined ? is[i]! & ~F_ISO : is[i]! | F_ISO;
+    this.#store.setIso(this.slot, a);
   }
 
   /** True once the series is in the postings index (after its first committed sample). */
@@ -389,7 +388,7 @@ export class MemSeries {
    * later commits stay hidden (isolation).
    */
   visibleMaxT(snapshot: number): number {
-    const iso = this.#iso;
+    const iso = (this.#store.istate[this.slot * ROW * 2 + I_FLAGS]! & F_ISO) !== 0 ? this.iso : undefined;
     if (iso !== undefined) {
       for (let i = 0; i < iso.length; i += 2) if (iso[i]! > snapshot) return iso[i + 1]!;
     }

@@ -8,15 +8,39 @@
  * these are boxed doubles and small objects scattered over the heap (several cache misses per
  * sample, and objects every major GC has to mark); as one 128-byte row they are two adjacent
  * cache lines, unboxed, and NaN payloads (stale markers) stay bit-exact.
+ *
+ * The store keeps no object per series: a slot's reference is a number in a typed array and
+ * its labels one pointer in an array (the `Labels` the series was created with). `MemSeries`
+ * handles are made on request and are short-lived; a major GC of a million-series head marks
+ * the label sets and nothing else per series.
  */
 import type { Labels } from '../../model/labels/index.js';
-import type { MemSeries } from './memseries.js';
+import { MemSeries } from './memseries.js';
 import { SlotHashTable } from './slot-hash-table.js';
 
-/** Hash function of label sets; `Labels.hash()` by default, injectable to test collisions. */
+/** Hash function of label sets (32 bits are used); `hashLabels32` by default, injectable to test collisions. */
 export type LabelsHasher = (labels: Labels) => number;
 
-const defaultHasher: LabelsHasher = (l) => l.hash();
+/**
+ * A 32-bit FNV-1a hash of a label set's names and values (a separator no UTF-16 code unit
+ * equals after each string). Not `Labels.hash()`: that caches a 53-bit double in the label set,
+ * which V8 keeps as one more heap object per series for every major GC to mark.
+ */
+export function hashLabels32(labels: Labels): number {
+  let h = 0x811c9dc5;
+  const n = labels.length;
+  for (let i = 0; i < n; i++) {
+    const name = labels.nameAt(i);
+    for (let k = 0; k < name.length; k++) h = Math.imul(h ^ name.charCodeAt(k), 0x01000193);
+    h = Math.imul(h ^ 0x10000, 0x01000193);
+    const value = labels.valueAt(i);
+    for (let k = 0; k < value.length; k++) h = Math.imul(h ^ value.charCodeAt(k), 0x01000193);
+    h = Math.imul(h ^ 0x10001, 0x01000193);
+  }
+  return h;
+}
+
+const defaultHasher: LabelsHasher = hashLabels32;
 
 /**
  * Doubles per row (128 bytes: two cache lines). The first `ROW_F64` doubles are float slots
@@ -80,7 +104,10 @@ export class SeriesStore {
   state: Float64Array = new Float64Array(ROW * 1024);
   /** The same memory as `state`, as int32 words (row `slot` starts at `slot * ROW * 2`). */
   istate: Int32Array = new Int32Array(this.state.buffer);
-  readonly #bySlot: (MemSeries | undefined)[] = [];
+  /** Labels by slot (undefined: free slot). */
+  readonly #labels: (Labels | undefined)[] = [];
+  /** Reference by slot (0 for a free slot). */
+  #refs = new Float64Array(1024);
   readonly #freeSlots: number[] = [];
   /** Reference → slot + 1 (0: none), in pages. */
   readonly #pages: (Int32Array | undefined)[] = [];
@@ -88,6 +115,8 @@ export class SeriesStore {
   /** Label-set hash → slot. */
   readonly #byHash = new SlotHashTable();
   readonly #hash: LabelsHasher;
+  /** Isolation logs by slot (see `MemSeries.iso`); only while queriers are open. */
+  readonly #iso = new Map<number, number[]>();
   #size = 0;
 
   constructor(hash: LabelsHasher = defaultHasher) {
@@ -109,37 +138,53 @@ export class SeriesStore {
     return page === undefined ? -1 : page[ref % PAGE]! - 1;
   }
 
-  /** The series in `slot` (the caller knows the slot is live). */
-  atSlot(slot: number): MemSeries {
-    return this.#bySlot[slot]!;
+  /** Reference of the series in `slot` (the caller knows the slot is live). */
+  refAt(slot: number): number {
+    return this.#refs[slot]!;
   }
 
-  /** The series with reference `ref`, or undefined. */
+  /** Labels of the series in `slot` (the caller knows the slot is live). */
+  labelsAt(slot: number): Labels {
+    return this.#labels[slot]!;
+  }
+
+  /** A handle on the series in `slot` (the caller knows the slot is live). */
+  atSlot(slot: number): MemSeries {
+    return new MemSeries(this, slot);
+  }
+
+  /** A handle on the series with reference `ref`, or undefined. */
   getByRef(ref: number): MemSeries | undefined {
     const slot = this.slotOf(ref);
-    return slot < 0 ? undefined : this.#bySlot[slot];
+    return slot < 0 ? undefined : new MemSeries(this, slot);
   }
 
-  /** The series whose labels equal `labels`, or undefined. */
-  getByLabels(labels: Labels): MemSeries | undefined {
+  /** The slot of the series whose labels equal `labels`, or -1. */
+  slotByLabels(labels: Labels): number {
     const key = this.#key(labels);
     const table = this.#byHash;
     for (let e = table.next(key); e >= 0; e = table.next(key, e)) {
-      const s = this.#bySlot[table.slotAt(e)]!;
-      if (s.labels.equals(labels)) return s;
+      const slot = table.slotAt(e);
+      if (this.#labels[slot]!.equals(labels)) return slot;
     }
-    return undefined;
+    return -1;
+  }
+
+  /** A handle on the series whose labels equal `labels`, or undefined. */
+  getByLabels(labels: Labels): MemSeries | undefined {
+    const slot = this.slotByLabels(labels);
+    return slot < 0 ? undefined : new MemSeries(this, slot);
   }
 
   /**
-   * Adds `s` and returns its slot, whose row starts as "no samples"; the caller ensures no
-   * series with its labels or reference exists.
+   * Adds the series `ref` with `labels` and returns its slot, whose row starts as "no samples";
+   * the caller ensures no series with its labels or reference exists.
    */
-  add(s: MemSeries): number {
+  add(ref: number, labels: Labels): number {
     let slot = this.#freeSlots.pop();
     if (slot === undefined) {
-      slot = this.#bySlot.length;
-      this.#bySlot.push(s);
+      slot = this.#labels.length;
+      this.#labels.push(labels);
       if ((slot + 1) * ROW > this.state.length) {
         // Grow by half: a doubling of a large table would hold three times its size during the copy.
         const grown = new Float64Array(Math.ceil((this.state.length * 1.5) / ROW) * ROW);
@@ -147,9 +192,15 @@ export class SeriesStore {
         this.state = grown;
         this.istate = new Int32Array(grown.buffer);
       }
+      if (slot >= this.#refs.length) {
+        const refs = new Float64Array(this.state.length / ROW);
+        refs.set(this.#refs);
+        this.#refs = refs;
+      }
     } else {
-      this.#bySlot[slot] = s;
+      this.#labels[slot] = labels;
     }
+    this.#refs[slot] = ref;
     const o = slot * ROW;
     const st = this.state;
     st.fill(0, o, o + ROW);
@@ -162,7 +213,7 @@ export class SeriesStore {
     const io = o * 2;
     is[io + I_PAGE] = -1;
     is[io + I_WAL_GEN] = -1;
-    const p = (s.ref / PAGE) | 0;
+    const p = (ref / PAGE) | 0;
     while (this.#pages.length <= p) {
       this.#pages.push(undefined);
       this.#pageLive.push(0);
@@ -172,51 +223,86 @@ export class SeriesStore {
       page = new Int32Array(PAGE);
       this.#pages[p] = page;
     }
-    page[s.ref % PAGE] = slot + 1;
+    page[ref % PAGE] = slot + 1;
     this.#pageLive[p]!++;
     this.#size++;
-    this.#byHash.insert(this.#key(s.labels), slot);
+    this.#byHash.insert(this.#key(labels), slot);
     return slot;
   }
 
-  /** Removes `s` (no-op when absent); its slot is reused later, empty pages are freed. */
-  delete(s: MemSeries): void {
-    const slot = this.slotOf(s.ref);
-    if (slot < 0 || this.#bySlot[slot] !== s) return;
-    const p = (s.ref / PAGE) | 0;
-    this.#pages[p]![s.ref % PAGE] = 0;
+  /** Removes series `ref` (no-op when absent); its slot is reused later, empty pages are freed. */
+  delete(ref: number): void {
+    const slot = this.slotOf(ref);
+    if (slot < 0) return;
+    const p = (ref / PAGE) | 0;
+    this.#pages[p]![ref % PAGE] = 0;
     if (--this.#pageLive[p]! === 0) this.#pages[p] = undefined;
-    this.#bySlot[slot] = undefined;
+    const labels = this.#labels[slot]!;
+    this.#labels[slot] = undefined;
+    this.#refs[slot] = 0;
+    this.#iso.delete(slot);
     this.#freeSlots.push(slot);
     this.#size--;
-    this.#byHash.delete(this.#key(s.labels), slot);
+    this.#byHash.delete(this.#key(labels), slot);
+  }
+
+  /** The isolation log of the series in `slot` (see `MemSeries.iso`). */
+  isoAt(slot: number): number[] | undefined {
+    return this.#iso.get(slot);
+  }
+
+  /** Sets or (undefined) drops the isolation log of the series in `slot`. */
+  setIso(slot: number, a: number[] | undefined): void {
+    const is = this.istate;
+    const i = slot * ROW * 2 + I_FLAGS;
+    if (a === undefined) {
+      this.#iso.delete(slot);
+      is[i] = is[i]! & ~F_ISO;
+    } else {
+      this.#iso.set(slot, a);
+      is[i] = is[i]! | F_ISO;
+    }
+  }
+
+  /** Number of isolation logs held. */
+  get isoCount(): number {
+    return this.#iso.size;
   }
 
   /** Rows in use or free for reuse (the highest slot + 1). */
   slotCount(): number {
-    return this.#bySlot.length;
+    return this.#labels.length;
   }
 
-  /** Bytes of the reference → slot pages and of the label hash table (for memory accounting). */
+  /** Bytes of the reference → slot pages, the slot → reference table and the label hash table (for memory accounting). */
   pageBytes(): number {
-    let n = this.#byHash.bytes;
+    let n = this.#byHash.bytes + this.#refs.byteLength;
     for (const p of this.#pages) if (p !== undefined) n += p.byteLength;
     return n;
   }
 
-  /** Calls `fn` for every series, in slot order. */
+  /** Calls `fn` with a handle on every series, in slot order. */
   forEach(fn: (s: MemSeries) => void): void {
-    const all = this.#bySlot;
-    for (let i = 0; i < all.length; i++) {
-      const s = all[i];
-      if (s !== undefined) fn(s);
-    }
+    const all = this.#labels;
+    for (let i = 0; i < all.length; i++) if (all[i] !== undefined) fn(new MemSeries(this, i));
   }
 
-  /** Every series (a snapshot array, safe to iterate while deleting). */
+  /** Handles on every series (a snapshot array, safe to iterate while deleting). */
   values(): MemSeries[] {
     const out: MemSeries[] = [];
     this.forEach((s) => out.push(s));
+    return out;
+  }
+
+  /**
+   * The references of every series, in slot order: a snapshot for passes that pause between
+   * slices (re-resolve each with `slotOf`: it may be gone by then). Holds no object per series.
+   */
+  refs(): Float64Array {
+    const out = new Float64Array(this.#size);
+    const all = this.#labels;
+    let n = 0;
+    for (let i = 0; i < all.length; i++) if (all[i] !== undefined) out[n++] = this.#refs[i]!;
     return out;
   }
 }
