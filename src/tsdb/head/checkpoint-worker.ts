@@ -5,7 +5,7 @@
  * `CheckpointJob`; the worker posts one `CheckpointReply` and ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createCheckpoint, type CheckpointStats } from '../wlog/index.js';
+import { createCheckpoint, hasRef, type CheckpointStats } from '../wlog/index.js';
 import { toFailure, type DecodeFailure } from './wal-decode.js';
 
 /** What to checkpoint: segments `[first, last]` of `dir`, series whose bit is set in `keep`, samples ≥ `mint`. */
@@ -13,7 +13,7 @@ export interface CheckpointJob {
   dir: string;
   first: number;
   last: number;
-  /** Bitmap over series references: bit `ref` set when the series is kept. */
+  /** Bitmap over series references: bit `ref` set when the series is kept (`buildRefBitmap`). */
   keep: Uint8Array;
   mint: number;
   compress: boolean;
@@ -25,16 +25,10 @@ export interface CheckpointReply {
   error?: DecodeFailure;
 }
 
-/** True when bit `ref` of `bits` is set. */
-export function hasBit(bits: Uint8Array, ref: number): boolean {
-  const i = Math.floor(ref / 8);
-  return ref >= 0 && i < bits.length && (bits[i]! & (1 << (ref - i * 8))) !== 0;
-}
-
 const port = parentPort;
 if (port !== null) {
   const job = workerData as CheckpointJob;
-  createCheckpoint(job.dir, job.first, job.last, (ref) => hasBit(job.keep, ref), job.mint, { compress: job.compress, sliceMs: 1e9 }).then(
+  createCheckpoint(job.dir, job.first, job.last, (ref) => hasRef(job.keep, ref), job.mint, { compress: job.compress, sliceMs: 1e9 }).then(
     (r) => port.postMessage({ stats: r.stats } satisfies CheckpointReply),
     (err: unknown) => port.postMessage({ error: toFailure(err) } satisfies CheckpointReply),
   );

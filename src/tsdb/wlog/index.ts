@@ -20,6 +20,7 @@ export { openSegmentFile, type SegmentFile, type SegmentFileOpener } from './seg
 export { SegmentReader, readSegments, type ReadOptions, type ReadProgress } from './reader.js';
 export { RecordDecoder } from './record-decoder.js';
 export { repairWal, type RepairResult } from './repair.js';
+export { buildRefBitmap, hasRef, setRef } from './ref-bitmap.js';
 export {
   createCheckpoint,
   lastCheckpoint,
