@@ -20,6 +20,7 @@ import { XOR_DECODE_DONE, XOR_DECODE_PAST_MAXT, XorIterator, decodeXorFloats } f
 import { expandPostings, postingsForMatchers } from '../postings/index.js';
 import type { Head } from './head.js';
 import type { MemSeries } from './memseries.js';
+import { compareLabelSources, type LabelSource } from './label-codec.js';
 import type { ChunkArena } from './chunk-arena.js';
 import type { OpenChunkPool } from './open-chunks.js';
 import { OOOMergeIterator } from './ooo-read.js';
@@ -351,13 +352,13 @@ const RANK_MIN = 2048;
  * permutation of them: what the rank computations sort (indices, not handle objects, so that a
  * sort that pauses holds no object per series).
  */
-function rankInput(head: Head): { refs: Float64Array; labels: Labels[]; idx: number[] } {
+function rankInput(head: Head): { refs: Float64Array; labels: LabelSource[]; idx: number[] } {
   const store = head.series;
   const refs = store.refs();
-  const labels = new Array<Labels>(refs.length);
+  const labels = new Array<LabelSource>(refs.length);
   const idx = new Array<number>(refs.length);
   for (let i = 0; i < refs.length; i++) {
-    labels[i] = store.labelsAt(store.slotOf(refs[i]!));
+    labels[i] = store.labelSourceAt(store.slotOf(refs[i]!));
     idx[i] = i;
   }
   return { refs, labels, idx };
@@ -366,7 +367,7 @@ function rankInput(head: Head): { refs: Float64Array; labels: Labels[]; idx: num
 /** Ranks for every current series of `head` (one comparison sort of all of them). */
 function computeRanks(head: Head): Int32Array {
   const { refs, labels, idx } = rankInput(head);
-  idx.sort((a, b) => Labels.compare(labels[a]!, labels[b]!));
+  idx.sort((a, b) => compareLabelSources(labels[a]!, labels[b]!));
   return storeRanks(head, refs, idx);
 }
 
@@ -415,7 +416,7 @@ const RUN = 2048;
  */
 async function computeRanksSliced(head: Head, slices: Slices): Promise<Int32Array> {
   const { refs, labels, idx } = rankInput(head);
-  const cmp = (x: number, y: number): number => Labels.compare(labels[x]!, labels[y]!);
+  const cmp = (x: number, y: number): number => compareLabelSources(labels[x]!, labels[y]!);
   let a = idx;
   const n = a.length;
   for (let lo = 0; lo < n; lo += RUN) {
@@ -574,6 +575,8 @@ export class HeadQuerier implements Querier {
     const maxt = vis < this.#maxt ? vis : this.#maxt;
     // A series may have only out-of-order samples in range.
     if ((maxt < this.#mint || s.minTime() > maxt) && !(head.ooo.maxT >= this.#mint && head.ooo.overlapping(ref, this.#mint, this.#maxt) !== undefined)) return;
+    // Labels now: the series may be gone (and its slot reused) by the time the set is read.
+    void s.labels;
     out.series.push(s);
     out.maxts.push(maxt);
   }

@@ -283,3 +283,21 @@ test('commits settled by one WAL write are applied in slices: the event loop get
   ]);
   await head.close();
 });
+
+test('replayed series keep their labels packed until an appender brings an equal label set, which the head then holds instead', async (t) => {
+  const dir = join(tmpDir(t), 'wal');
+  const head = await Head.open({ walDir: dir });
+  await commitStep(head, 0, 3);
+  await head.close();
+  const again = await Head.open({ walDir: dir });
+  const slot = again.series.slotByLabels(lbl(1));
+  assert.equal(typeof again.series.labelSourceAt(slot), 'string');
+  assert.ok(again.series.labelsAt(slot).equals(lbl(1)));
+  const mine = lbl(1);
+  const a = again.appender();
+  assert.equal(a.append(0, mine, 15_000, 1), again.series.refAt(slot));
+  await a.commit();
+  assert.equal(again.series.labelSourceAt(slot), mine);
+  assert.equal(contents(again).length, 4);
+  await again.close();
+});

@@ -15,6 +15,7 @@ import { openBatchSource, type BatchSource } from './wal-decode-source.js';
 import type { CheckpointJob, CheckpointReply } from './checkpoint-worker.js';
 import type { Head } from './head.js';
 import { appendSample, type MemSeries } from './memseries.js';
+import { copyString } from './label-codec.js';
 import { F_INDEXED, I_FLAGS, I_WAL_GEN, LAST_T, ROW } from './series-store.js';
 
 /** WAL replay progress as `/api/v1/status/walreplay` reports it. */
@@ -65,12 +66,15 @@ class Replayer {
     return slot >= 0 ? slot : (this.#multiRef.get(ref) ?? -1);
   }
 
-  #intern(s: string): string {
+  /** The canonical copy of `s` (postings keys: one string per distinct name and value). */
+  readonly #intern = (s: string): string => {
     const c = this.#strings.get(s);
     if (c !== undefined) return c;
-    this.#strings.set(s, s);
-    return s;
-  }
+    // A copy: \`s\` may be a slice that keeps a whole packed label set alive.
+    const own = copyString(s);
+    this.#strings.set(own, own);
+    return own;
+  };
 
   /** Declares series `from..to-1` of `b` (their first string at `str`); returns the string index after them. */
   series(b: SeriesBatch, from: number, to: number, str: number): number {
@@ -78,7 +82,8 @@ class Replayer {
     for (let i = from; i < to; i++) {
       const n = b.counts[i]!;
       const kv = new Array<string>(n);
-      for (let k = 0; k < n; k++) kv[k] = this.#intern(b.strings[str + k]!);
+      // Not interned: the head keeps the labels packed into one string (see \`label-codec.ts\`).
+      for (let k = 0; k < n; k++) kv[k] = b.strings[str + k]!;
       str += n;
       const labels = Labels.fromSortedFlat(kv);
       const ref = b.refs[i]!;
@@ -98,7 +103,7 @@ class Replayer {
         this.unknownRefs++;
         continue;
       }
-      const slot = head.createWithRef(ref, labels);
+      const slot = head.createWithRef(ref, labels, true);
       head.series.istate[slot * ROW * 2 + I_WAL_GEN] = 0;
     }
     return str;
@@ -126,7 +131,7 @@ class Replayer {
       const f = slot * ROW * 2 + I_FLAGS;
       if ((store.istate[f]! & F_INDEXED) === 0) {
         store.istate[f] |= F_INDEXED;
-        head.postings.add(store.refAt(slot), store.labelsAt(slot));
+        head.postings.add(store.refAt(slot), store.labelsAt(slot, this.#intern));
       }
       if (t < mint) mint = t;
       if (t > maxt) maxt = t;

@@ -327,7 +327,10 @@ export class Head implements Appendable, Queryable, AppendContext {
   getOrCreateSlot(labels: Labels, appenderId: number): number {
     const store = this.series;
     const found = store.slotByLabels(labels);
-    if (found >= 0) return found;
+    if (found >= 0) {
+      store.adoptLabels(found, labels);
+      return found;
+    }
     if (labels.isEmpty()) throw new InvalidLabelsError('empty labelset');
     for (let i = 1; i < labels.length; i++) {
       if (labels.nameAt(i) === labels.nameAt(i - 1)) throw new InvalidLabelsError(`label name "${labels.nameAt(i)}" is not unique`);
@@ -339,9 +342,12 @@ export class Head implements Appendable, Queryable, AppendContext {
     return slot;
   }
 
-  /** @internal Creates a series with a known reference (replay); the caller checked it is new. Returns its slot. */
-  createWithRef(ref: number, labels: Labels): number {
-    const slot = this.series.add(ref, labels);
+  /**
+   * @internal Creates a series with a known reference (replay); the caller checked it is new.
+   * `pack`: keep the labels packed (nothing else holds them). Returns its slot.
+   */
+  createWithRef(ref: number, labels: Labels, pack = false): number {
+    const slot = this.series.add(ref, labels, pack);
     if (ref > this.lastRef) this.lastRef = ref;
     this.metrics.series.inc();
     this.metrics.seriesCreated.inc();

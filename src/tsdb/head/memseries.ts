@@ -181,17 +181,21 @@ function growChunk(pool: OpenChunkPool, is: Int32Array, io: number, len: number)
  */
 export class MemSeries {
   readonly ref: number;
-  readonly labels: Labels;
   readonly #store: SeriesStore;
   /** Row of the store holding this series' numbers. */
   readonly slot: number;
+  #labels: Labels | undefined = undefined;
 
   /** A handle on the series in `slot` of `store` (see `SeriesStore.atSlot`). */
   constructor(store: SeriesStore, slot: number) {
     this.#store = store;
     this.slot = slot;
     this.ref = store.refAt(slot);
-    this.labels = store.labelsAt(slot);
+  }
+
+  /** The series' labels, read (unpacked if need be) on first use; read them before pausing. */
+  get labels(): Labels {
+    return (this.#labels ??= this.#store.labelsAt(this.slot));
   }
 
   /**

@@ -10,11 +10,13 @@
  * cache lines, unboxed, and NaN payloads (stale markers) stay bit-exact.
  *
  * The store keeps no object per series: a slot's reference is a number in a typed array and
- * its labels one pointer in an array (the `Labels` the series was created with). `MemSeries`
+ * its labels one pointer in an array (the `Labels` the series was created with, or one packed
+ * string for series created from the WAL, see `label-codec.ts`). `MemSeries`
  * handles are made on request and are short-lived; a major GC of a million-series head marks
  * the label sets and nothing else per series.
  */
 import type { Labels } from '../../model/labels/index.js';
+import { packedEquals, packLabels, unpackLabels, type LabelSource } from './label-codec.js';
 import { MemSeries } from './memseries.js';
 import { SlotHashTable } from './slot-hash-table.js';
 
@@ -104,8 +106,8 @@ export class SeriesStore {
   state: Float64Array = new Float64Array(ROW * 1024);
   /** The same memory as `state`, as int32 words (row `slot` starts at `slot * ROW * 2`). */
   istate: Int32Array = new Int32Array(this.state.buffer);
-  /** Labels by slot (undefined: free slot). */
-  readonly #labels: (Labels | undefined)[] = [];
+  /** Labels by slot, as given or packed (`label-codec.ts`); undefined: free slot. */
+  readonly #labels: (LabelSource | undefined)[] = [];
   /** Reference by slot (0 for a free slot). */
   #refs = new Float64Array(1024);
   readonly #freeSlots: number[] = [];
@@ -143,9 +145,27 @@ export class SeriesStore {
     return this.#refs[slot]!;
   }
 
-  /** Labels of the series in `slot` (the caller knows the slot is live). */
-  labelsAt(slot: number): Labels {
+  /**
+   * Labels of the series in `slot` (the caller knows the slot is live): a new `Labels` each
+   * call for packed ones, whose strings go through `intern` when given.
+   */
+  labelsAt(slot: number, intern?: (s: string) => string): Labels {
+    const l = this.#labels[slot]!;
+    return typeof l === 'string' ? unpackLabels(l, intern) : l;
+  }
+
+  /** @internal The labels of the series in `slot` as kept (a `Labels` or packed), for comparisons without unpacking. */
+  labelSourceAt(slot: number): LabelSource {
     return this.#labels[slot]!;
+  }
+
+  /**
+   * Keeps `labels` (equal to the series' own) as the labels of the series in `slot` when they
+   * are packed: a scrape holds that object for as long as it scrapes the series, so the packed
+   * copy (from WAL replay) is dropped instead of held twice.
+   */
+  adoptLabels(slot: number, labels: Labels): void {
+    if (typeof this.#labels[slot] === 'string') this.#labels[slot] = labels;
   }
 
   /** A handle on the series in `slot` (the caller knows the slot is live). */
@@ -165,7 +185,8 @@ export class SeriesStore {
     const table = this.#byHash;
     for (let e = table.next(key); e >= 0; e = table.next(key, e)) {
       const slot = table.slotAt(e);
-      if (this.#labels[slot]!.equals(labels)) return slot;
+      const l = this.#labels[slot]!;
+      if (typeof l === 'string' ? packedEquals(l, labels) : l.equals(labels)) return slot;
     }
     return -1;
   }
@@ -178,13 +199,15 @@ export class SeriesStore {
 
   /**
    * Adds the series `ref` with `labels` and returns its slot, whose row starts as "no samples";
-   * the caller ensures no series with its labels or reference exists.
+   * the caller ensures no series with its labels or reference exists. `pack`: keep the labels
+   * packed into one string (for label sets nothing else holds, such as replayed ones).
    */
-  add(ref: number, labels: Labels): number {
+  add(ref: number, labels: Labels, pack = false): number {
+    const kept = pack ? (packLabels(labels) ?? labels) : labels;
     let slot = this.#freeSlots.pop();
     if (slot === undefined) {
       slot = this.#labels.length;
-      this.#labels.push(labels);
+      this.#labels.push(kept);
       if ((slot + 1) * ROW > this.state.length) {
         // Grow by half: a doubling of a large table would hold three times its size during the copy.
         const grown = new Float64Array(Math.ceil((this.state.length * 1.5) / ROW) * ROW);
@@ -198,7 +221,7 @@ export class SeriesStore {
         this.#refs = refs;
       }
     } else {
-      this.#labels[slot] = labels;
+      this.#labels[slot] = kept;
     }
     this.#refs[slot] = ref;
     const o = slot * ROW;
@@ -237,7 +260,7 @@ export class SeriesStore {
     const p = (ref / PAGE) | 0;
     this.#pages[p]![ref % PAGE] = 0;
     if (--this.#pageLive[p]! === 0) this.#pages[p] = undefined;
-    const labels = this.#labels[slot]!;
+    const labels = this.labelsAt(slot);
     this.#labels[slot] = undefined;
     this.#refs[slot] = 0;
     this.#iso.delete(slot);
