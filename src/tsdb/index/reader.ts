@@ -104,8 +104,8 @@ export class IndexReader implements PostingsReader {
   }
 
   /** Every symbol in table order (for compaction, which merges symbol tables). */
-  *symbols(): IterableIterator<string> {
-    for (let i = 0; i < this.#symbols.length; i++) yield this.#symbols.get(i);
+  symbols(): IterableIterator<string> {
+    return this.#symbols.values();
   }
 
   /** Label names with at least one series, in byte order. */

@@ -59,6 +59,11 @@ test('sparse tables: every symbol, value list and postings lookup matches the wr
   const fx = writeFixture(tmp(t), 2000);
   assert.ok(fx.postings.get('id')!.size > 20 * POSTINGS_STEP && fx.symbols.length > 20 * SYMBOL_STEP);
   const b = readFileSync(fx.path);
+  // The table-order walk, with nothing decoded yet and with some symbols cached.
+  assert.deepEqual([...IndexReader.fromBuffer(b, fx.path).symbols()], fx.symbols);
+  const partly = IndexReader.fromBuffer(b, fx.path);
+  for (const i of [0, 5, 31, 32, 100, fx.symbols.length - 1]) assert.equal(partly.symbol(i), fx.symbols[i]);
+  assert.deepEqual([...partly.symbols()], fx.symbols);
   for (const r of [IndexReader.fromBuffer(b, fx.path), await IndexReader.fromBufferAsync(b, fx.path, 0)]) {
     assert.equal(r.numSymbols(), fx.symbols.length);
     // Out of order on purpose: each lookup starts from its own sample.

@@ -4,7 +4,7 @@
  * sample before it and skips at most `SYMBOL_STEP - 1` entries. Decoded strings are cached so
  * that each symbol becomes one shared JavaScript string.
  */
-import { CorruptionError, type DecBuf } from '../fileutil/index.js';
+import { CorruptionError, DecBuf } from '../fileutil/index.js';
 import type { Step } from './sliced.js';
 
 /** Every how many symbols an offset is kept (upstream keeps every 32nd as well). */
@@ -59,6 +59,21 @@ export class SymbolTable {
   /** Number of symbols. */
   get length(): number {
     return this.#count;
+  }
+
+  /** Every symbol in table order, by one forward walk (not `length` lookups, each a scan). */
+  *values(): IterableIterator<string> {
+    if (this.#count === 0) return;
+    const d = new DecBuf(this.#d.buf, this.#samples[0]!, this.#d.buf.length, this.#file);
+    for (let i = 0; i < this.#count; i++) {
+      const cached = this.#cache[i];
+      if (cached !== undefined) {
+        d.skip(d.uvarint());
+        yield cached;
+      } else {
+        yield (this.#cache[i] = d.uvarintStr());
+      }
+    }
   }
 
   /** The symbol at position `ref`. */
