@@ -3,9 +3,12 @@
  * `Head.truncate` takes and the longest event-loop stall meanwhile (the in-memory pass, the set of
  * series the checkpoint keeps, the hand-over to the checkpoint worker, segment deletion). Every
  * series has a sample before and after the truncation point, so all of them survive and the
- * checkpoint keeps all their series records. Prints one JSON line per round:
+ * checkpoint keeps all their series records. Before that, the checkpoint's keep-set pass alone:
+ * in one synchronous go (as before it was sliced) and sliced (as now). Prints one JSON line per
+ * round:
  *
- *   {"bench":"head_truncate_checkpoint","series":…,"seconds":…,"longest_stall_ms":…,"load":…}
+ *   {"bench":"head_truncate_checkpoint","series":…,"keep_set_one_pass_ms":…,
+ *    "keep_set_sliced_longest_stall_ms":…,"seconds":…,"longest_stall_ms":…,"load":…}
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { longestStall } from './support/loop-stall.js';
 import { Labels } from '../src/model/labels/index.js';
 import { Head } from '../src/tsdb/head/index.js';
+import { buildRefBitmap, setRef } from '../src/tsdb/wlog/index.js';
 
 const { values: args } = parseArgs({ options: { series: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '2' } } });
 const SERIES = Number(args.series);
@@ -35,6 +39,14 @@ async function round(r: number): Promise<void> {
         await a.commit();
       }
     }
+    // The keep-set pass alone: one synchronous pass over a snapshot of the references (as
+    // before slicing) against the sliced walk over the series table that the checkpoint uses.
+    const store = head.series;
+    const oneGo = await longestStall(async () => {
+      const bits = new Uint8Array(Math.floor(head.lastRef / 8) + 1);
+      for (const ref of store.refs()) setRef(bits, ref);
+    });
+    const sliced = await longestStall(() => buildRefBitmap(head.lastRef, store.slotCount(), (slot) => (store.slotOf(store.refAt(slot)) === slot ? store.refAt(slot) : -1)));
     const { ms, stallMs } = await longestStall(() => head.truncate(2 * HOUR));
     const checkpoints = fs.readdirSync(join(dir, 'wal')).filter((f) => f.startsWith('checkpoint.'));
     console.log(
@@ -44,6 +56,9 @@ async function round(r: number): Promise<void> {
         series: SERIES,
         live_series: head.series.size,
         checkpoints: checkpoints.length,
+        keep_set_one_pass_ms: Math.round(oneGo.stallMs * 10) / 10,
+        keep_set_sliced_longest_stall_ms: Math.round(sliced.stallMs * 10) / 10,
+        keep_set_sliced_total_ms: Math.round(sliced.ms * 10) / 10,
         seconds: Math.round(ms) / 1000,
         longest_stall_ms: Math.round(stallMs * 10) / 10,
         load: os.loadavg()[0]!.toFixed(2),
