@@ -9,6 +9,8 @@
  *    "rss_bytes_per_series":…, "chunk_bytes_per_series":…, …}
  *
  * Target (issue #3): ≥ 1.5 M samples/s on one core; ≤ 3.6 KB RSS per active series after 1 h.
+ * Node/V8 flags given to this process (e.g. `--no-concurrent-marking`) are passed on to the
+ * per-mode child processes; the JSON line lists them as `node_flags`.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -322,6 +324,7 @@ async function runMode(wal: boolean): Promise<void> {
       samples_per_main_thread_cpu_sec: Math.round(samples / (threadMs / 1000)),
       samples_per_process_cpu_sec: Math.round(samples / (cpuUs / 1e6)),
       load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)),
+      node_flags: process.execArgv.filter((f) => f !== '--expose-gc').join(' '),
       max_sync_ms_per_batch: Number(maxBatchMs.toFixed(2)),
       first_round_ms: Math.round(firstRoundMs),
       ...pauseStats,
@@ -375,7 +378,8 @@ if (args.mode === 'wal' || args.mode === 'nowal') {
   for (const mode of args.modes.split(',')) {
     const res = spawnSync(
       process.execPath,
-      ['--expose-gc', self, `--mode=${mode}`, `--series=${SERIES}`, `--samples=${SAMPLES}`, `--batch-size=${BATCH}`, `--yield-every=${YIELD_EVERY}`, ...(args['apply-slice-ms'] !== undefined ? [`--apply-slice-ms=${args['apply-slice-ms']}`] : [])],
+      // The parent's node flags too (`node --no-concurrent-marking dist/bench/head.bench.js` measures the head under them).
+      [...process.execArgv.filter((f) => f !== '--expose-gc'), '--expose-gc', self, `--mode=${mode}`, `--series=${SERIES}`, `--samples=${SAMPLES}`, `--batch-size=${BATCH}`, `--yield-every=${YIELD_EVERY}`, ...(args['apply-slice-ms'] !== undefined ? [`--apply-slice-ms=${args['apply-slice-ms']}`] : [])],
       { stdio: 'inherit' },
     );
     if (res.status !== 0) process.exitCode = 1;
