@@ -21,4 +21,4 @@ export {
   type RevealableSecret,
 } from './http/index.js';
 export { compressInto as snappyCompressInto, maxCompressedLength as snappyMaxCompressedLength } from './snappy/index.js';
-export { takeTurn } from './turns.js';
+export { sliceAfter, takeTurn } from './turns.js';

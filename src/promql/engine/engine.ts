@@ -157,8 +157,11 @@ export class Query {
 }
 
 /**
- * Awaits `querier.prefetch` (remote read sources) within the query's time budget; an abort or
- * the deadline ends it as `QueryCanceledError` / `QueryTimeoutError`.
+ * Awaits `querier.prefetch` (remote read sources, sliced selects) within the query's time
+ * budget; an abort or the deadline ends it as `QueryCanceledError` / `QueryTimeoutError`.
+ * Prefetch time counts towards the query's first slice (`control` started before it): a quick
+ * prefetch goes on into evaluation in the same turn, a long one yields first. An unconditional
+ * yield here made every small query wait behind whatever I/O the loop delivered meanwhile.
  */
 async function prefetch(querier: Querier, selects: SelectRequest[], signal: AbortSignal, timeoutMs: number, control: ExecControl): Promise<void> {
   const bounded = timeoutMs > 0 ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : signal;
@@ -169,7 +172,7 @@ async function prefetch(querier: Querier, selects: SelectRequest[], signal: Abor
     throw err;
   }
   control.check('query preparation');
-  await control.yieldNow();
+  await control.yieldIfDue();
 }
 
 /** Parses, plans and executes PromQL queries against a `Queryable`. */

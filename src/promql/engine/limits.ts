@@ -2,7 +2,7 @@
  * Per-query limits and control: cancellation, timeout, cooperative yielding to the event loop,
  * the peak-samples budget, and the engine-wide concurrency gate.
  */
-import { takeTurn } from '../../util/index.js';
+import { sliceAfter, takeTurn } from '../../util/index.js';
 import { QueryCanceledError, QueryTimeoutError, TooManySamplesError } from './errors.js';
 
 /** Upstream's cap on points per series in a range query. */
@@ -12,6 +12,7 @@ export const MAX_POINTS_PER_SERIES = 11000;
  * Default length of one synchronous evaluation slice before yielding (ms). Every yield lets
  * queued work (scrapes, commits) run first, so a query yields at most every 20 ms: short queries
  * finish without waiting behind ingestion, and the event loop is still never held near 50 ms.
+ * A slice resumed in a turn that already ran such work is shortened (`sliceAfter`).
  */
 export const DEFAULT_SLICE_MS = 20;
 
@@ -70,9 +71,7 @@ export class ExecControl {
    */
   async yieldNow(): Promise<void> {
     this.yields++;
-    await takeTurn();
-    this.#due = false;
-    this.#sliceEnd = performance.now() + this.#sliceMs;
+    this.#startSlice(await takeTurn());
     this.check();
   }
 
@@ -81,10 +80,17 @@ export class ExecControl {
     this.check();
     if (!this.#due) return;
     this.yields++;
-    await takeTurn();
-    this.#due = false;
-    this.#sliceEnd = performance.now() + this.#sliceMs;
+    this.#startSlice(await takeTurn());
     this.check();
+  }
+
+  /**
+   * Starts the slice of a turn that already ran `busyMs` of other work (scrapes, commits, GC):
+   * the slice is shortened so that the turn as a whole stays near one slice (`sliceAfter`).
+   */
+  #startSlice(busyMs: number): void {
+    this.#due = false;
+    this.#sliceEnd = performance.now() + sliceAfter(busyMs, this.#sliceMs);
   }
 }
 

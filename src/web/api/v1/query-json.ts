@@ -1,10 +1,11 @@
 /**
  * Upstream's `queryData` JSON (`{"resultType":…,"result":…,"stats":…}`) for a query value,
  * written as UTF-8 bytes by `JsonBytes` (no string per sample) in slices that yield to the
- * event loop, so that a 10,000-series matrix neither takes long nor blocks scrapes.
+ * event loop (in turn with query evaluation, see `takeTurn`), so that a 10,000-series matrix
+ * neither takes long nor blocks scrapes.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Labels } from '../../../model/labels/index.js';
+import { sliceAfter, takeTurn } from '../../../util/index.js';
 import { JsonBytes } from './json-bytes.js';
 import { RawJSON, formatFloatF, formatJSONNumber, jsonString, labelsJSON, toGoJSON } from './json-format.js';
 
@@ -20,6 +21,12 @@ export type EncodableValue =
   | { readonly type: 'string'; readonly t: number; readonly v: string }
   | { readonly type: 'vector'; readonly samples: readonly { metric: Labels; t: number; f: number }[] }
   | { readonly type: 'matrix'; readonly series: readonly { metric: Labels; t: ArrayLike<number>; f: ArrayLike<number> }[] };
+
+/** Yields a turn; resolves with the end of the next slice (`performance.now()` time). */
+async function nextSlice(sliceMs: number): Promise<number> {
+  const busy = await takeTurn();
+  return performance.now() + sliceAfter(busy, sliceMs);
+}
 
 /**
  * The `queryData` of `value` with `stats` when given. Between series it yields to the event
@@ -44,10 +51,7 @@ export async function encodeQueryData(value: EncodableValue, stats?: QueryStatsJ
         out.utf8((i === 0 ? '{"metric":' : ',{"metric":') + labelsJSON(s.metric) + ',"value":');
         out.point(s.t, s.f, true);
         out.byte(0x7d);
-        if ((i & 255) === 255 && performance.now() > sliceEnd) {
-          await yieldToLoop();
-          sliceEnd = performance.now() + sliceMs;
-        }
+        if ((i & 255) === 255 && performance.now() > sliceEnd) sliceEnd = await nextSlice(sliceMs);
       }
       out.byte(0x5d);
       break;
@@ -63,10 +67,7 @@ export async function encodeQueryData(value: EncodableValue, stats?: QueryStatsJ
         const f = s.f;
         for (let k = 0; k < t.length; k++) out.point(t[k]!, f[k]!, k === 0);
         out.ascii(']}');
-        if (performance.now() > sliceEnd) {
-          await yieldToLoop();
-          sliceEnd = performance.now() + sliceMs;
-        }
+        if (performance.now() > sliceEnd) sliceEnd = await nextSlice(sliceMs);
       }
       out.byte(0x5d);
       break;
