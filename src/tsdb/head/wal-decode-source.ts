@@ -5,14 +5,17 @@
  * for every job, its batches and then its `end`.
  */
 import { Worker } from 'node:worker_threads';
-import { decodeWal, type DecodeJob, type DecodedBatch } from './wal-decode.js';
+import { SAMPLES_COLUMN_BYTES, decodeWal, type DecodeAck, type DecodeJob, type DecodedBatch } from './wal-decode.js';
 
 /** Batches a worker may decode ahead of the event loop (each at most ~400 KB). */
 const WINDOW = 16;
 /** Batches taken between two acknowledgements to the worker (each message costs a wake-up). */
 const ACK_EVERY = 4;
 
-/** A stream of decoded batches; `close()` stops decoding early (idempotent). */
+/**
+ * A stream of decoded batches; `close()` stops decoding early (idempotent). A batch's arrays
+ * are valid until the next call of `next()`: their buffers may be handed back for reuse then.
+ */
 export interface BatchSource {
   next(): Promise<DecodedBatch>;
   close(): Promise<void>;
@@ -63,6 +66,10 @@ class WorkerSource implements BatchSource {
   #wake: (() => void) | undefined;
   #ends: number;
   #taken = 0;
+  /** The batch `next()` returned last (its buffers go back to the worker on the next call). */
+  #last: DecodedBatch | undefined;
+  /** Buffers of consumed samples batches, to transfer back with the next acknowledgement. */
+  #giveBack: ArrayBuffer[] = [];
 
   constructor(jobs: DecodeJob[]) {
     this.#ends = jobs.length;
@@ -97,10 +104,17 @@ class WorkerSource implements BatchSource {
       if (this.#failure !== undefined) throw this.#failure;
       await new Promise<void>((r) => (this.#wake = r));
     }
+    const last = this.#last;
+    if (last !== undefined && last.kind === 'samples') {
+      for (const a of [last.refs, last.ts, last.vs]) if (a.buffer.byteLength === SAMPLES_COLUMN_BYTES) this.#giveBack.push(a.buffer as ArrayBuffer);
+    }
     const b = this.#queue.shift()!;
-    // Batches that left the window: the worker may decode as many more.
+    this.#last = b;
+    // Batches that left the window: the worker may decode as many more (in the buffers given back).
     if (++this.#taken === ACK_EVERY) {
-      this.#worker.postMessage(this.#taken);
+      const ack: DecodeAck = { taken: this.#taken, buffers: this.#giveBack };
+      this.#worker.postMessage(ack, this.#giveBack);
+      this.#giveBack = [];
       this.#taken = 0;
     }
     return b;

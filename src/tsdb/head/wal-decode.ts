@@ -71,6 +71,15 @@ export interface DecodeJob {
   undecodable: string;
 }
 
+/**
+ * What the parent posts to the decoding worker: how many batches it took since the last
+ * acknowledgement, and the buffers of consumed samples batches for the worker to reuse.
+ */
+export interface DecodeAck {
+  taken: number;
+  buffers: ArrayBuffer[];
+}
+
 /** The failure `err` in transferable form. */
 export function toFailure(err: unknown): DecodeFailure {
   if (err instanceof WalCorruptionError) {
@@ -101,6 +110,12 @@ class Batcher {
   #strings: string[] = [];
   #samples = new SampleBatch(MAX_SAMPLES);
   readonly #out: DecodedBatch[] = [];
+  readonly #recycled: ArrayBuffer[] | undefined;
+
+  /** `recycled`: buffers of samples batches the consumer is done with, reused for new ones. */
+  constructor(recycled?: ArrayBuffer[]) {
+    this.#recycled = recycled;
+  }
 
   /**
    * Decodes `rec` (throws, leaving earlier records pending, when it cannot be decoded) and
@@ -174,18 +189,33 @@ class Batcher {
     const b = this.#samples;
     for (let from = 0; from < b.length; from += MAX_SAMPLES) {
       const to = Math.min(b.length, from + MAX_SAMPLES);
-      this.#out.push({ kind: 'samples', refs: b.refs.slice(from, to), ts: b.ts.slice(from, to), vs: b.vs.slice(from, to) });
+      this.#out.push({ kind: 'samples', refs: this.#column(b.refs, from, to), ts: this.#column(b.ts, from, to), vs: this.#column(b.vs, from, to) });
     }
     b.reset();
   }
+
+  /** A copy of `src[from, to)` (at most `MAX_SAMPLES` long), in a recycled buffer when there is one. */
+  #column(src: Float64Array, from: number, to: number): Float64Array {
+    const buf = this.#recycled?.pop();
+    if (buf === undefined || buf.byteLength < (to - from) * 8) return src.slice(from, to);
+    const out = new Float64Array(buf, 0, to - from);
+    out.set(src.subarray(from, to));
+    return out;
+  }
 }
+
+/** Bytes of a samples batch column buffer worth recycling (`MAX_SAMPLES` doubles). */
+export const SAMPLES_COLUMN_BYTES = MAX_SAMPLES * 8;
 
 /**
  * Decodes the segments of `job.dir` into batches in WAL order, ending with one `end` batch that
- * carries the first damage (every record before it delivered) or read error, if any.
+ * carries the first damage (every record before it delivered) or read error, if any. Samples
+ * batches use buffers from `recycled` (the consumer gives back those it is done with) when
+ * there are any: replay then moves the same few buffers around instead of allocating gigabytes
+ * of short-lived ones, whose external-memory accounting starts major GCs.
  */
-export async function* decodeWal(job: DecodeJob): AsyncGenerator<DecodedBatch> {
-  const batcher = new Batcher();
+export async function* decodeWal(job: DecodeJob, recycled?: ArrayBuffer[]): AsyncGenerator<DecodedBatch> {
+  const batcher = new Batcher(recycled);
   try {
     const segs = (await listSegments(job.dir)).filter((s) => s.index >= (job.from ?? -Infinity));
     for (const s of segs) {
