@@ -3,7 +3,8 @@
  * written digit by digit, with one bounds check per point and no string per timestamp or per
  * integer value. Everything it writes is ASCII except `utf8()`.
  */
-import { formatSampleValue, formatTimestamp } from './json-format.js';
+import type { Labels } from '../../../model/labels/index.js';
+import { formatSampleValue, formatTimestamp, jsonString } from './json-format.js';
 
 /** Longest point `[t,"v"]` with its separator: 22-char timestamp, 24-char value, punctuation. */
 const MAX_POINT_BYTES = 80;
@@ -57,6 +58,46 @@ function writeInt(buf: Buffer, p: number, n: number): number {
   return writeEight(buf, p, n - hi * 1e8);
 }
 
+/** Values scaled to nine decimals stay below this: doubles near them are then spaced closer than 1e-9 / 2. */
+const DECIMAL_LIMIT = 2 ** 51;
+
+/**
+ * Writes a non-integer `v` with at most nine decimals (`12345.67`, `-0.05`) at `p` when that
+ * is its shortest round-trip form, digit by digit; returns the position after it, or -1 when
+ * `v` needs the general formatter (more decimals, |v| below 1e-6 or above about 2.2e6, not
+ * finite).
+ *
+ * While `m = |v|·10^9 < 2^51`, doubles near `v` are spaced closer than half of 1e-9, so at most
+ * one decimal of nine places reads back as `v`, and it is `round(m)` when `round(m) / 10^9`
+ * equals `|v|`; a shorter decimal that reads back as `v` is that one with trailing zeros, so
+ * the fewest decimals that read back give the shortest form, as `String(v)` writes it. Otherwise
+ * no decimal of up to nine places reads back as `v`.
+ */
+function writeDecimal(buf: Buffer, p: number, v: number): number {
+  const a = v < 0 ? -v : v;
+  if (!(a >= 1e-6)) return -1;
+  const x = a * 1e9;
+  if (!(x < DECIMAL_LIMIT) || Math.round(x) / 1e9 !== a) return -1;
+  // The fewest decimals that read back (k = 9 does): multiplications only, no float modulo.
+  let k = 1;
+  let m = Math.round(a * 10);
+  while (m / POW10[k]! !== a) m = Math.round(a * POW10[++k]!);
+  if (v < 0) buf[p++] = 0x2d;
+  const ip = Math.floor(a);
+  let r = m - ip * POW10[k]!; // the decimals, below 1e9
+  p = writeInt(buf, p, ip);
+  buf[p++] = 0x2e;
+  for (let j = p + k - 1; j >= p; j--) {
+    const q = (r / 10) | 0;
+    buf[j] = 0x30 + r - q * 10;
+    r = q;
+  }
+  return p + k;
+}
+
+/** Powers of ten `10^0 … 10^9`, exact in doubles. */
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
 /** A JSON byte builder; `view()` is valid until the next write. */
 export class JsonBytes {
   #buf: Buffer;
@@ -84,6 +125,42 @@ export class JsonBytes {
   utf8(s: string): void {
     this.#reserve(s.length * 3);
     this.#pos += this.#buf.write(s, this.#pos, 'utf8');
+  }
+
+  /**
+   * Appends `s` as a JSON string, escaped as `jsonString` does. Printable ASCII without `"`,
+   * `\`, `<`, `>`, `&` (label names and nearly every label value) is copied byte by byte; any
+   * other string goes through `jsonString`.
+   */
+  string(s: string): void {
+    const n = s.length;
+    this.#reserve(n + 2);
+    const buf = this.#buf;
+    let p = this.#pos;
+    buf[p++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26) {
+        this.utf8(jsonString(s)); // nothing committed yet: #pos is unchanged
+        return;
+      }
+      buf[p++] = c;
+    }
+    buf[p++] = 0x22;
+    this.#pos = p;
+  }
+
+  /** Appends a label set as a JSON object in label order (`labelsJSON`'s text, without the string). */
+  labels(labels: Labels): void {
+    const n = labels.length;
+    this.byte(0x7b);
+    for (let i = 0; i < n; i++) {
+      if (i > 0) this.byte(0x2c);
+      this.string(labels.nameAt(i));
+      this.byte(0x3a);
+      this.string(labels.valueAt(i));
+    }
+    this.byte(0x7d);
   }
 
   /** Appends one byte. */
@@ -126,8 +203,12 @@ export class JsonBytes {
     buf[p++] = 0x22;
     if (Number.isSafeInteger(v) && (v !== 0 || 1 / v > 0)) p = writeInt(buf, p, v);
     else {
-      const s = formatSampleValue(v);
-      for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
+      const q = writeDecimal(buf, p, v);
+      if (q >= 0) p = q;
+      else {
+        const s = formatSampleValue(v);
+        for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
+      }
     }
     buf[p++] = 0x22;
     buf[p++] = 0x5d;

@@ -108,6 +108,33 @@ test('encodeQueryData: upstream shapes for every value type', async () => {
   assert.equal(st.text(), '{"resultType":"scalar","result":[0,"1"],"stats":{"timings":{"evalTotalTime":0.000401128},"samples":{"totalQueryableSamples":2,"peakSamples":2}}}');
 });
 
+test('encodeQueryData: label names and values escaped as labelsJSON does (byte path and fallback)', async () => {
+  const values = ['plain', '', 'a"b', 'back\\slash', '<html>&', 'tab\there', 'caf\u00e9', '\u2028', 'emoji \u{1F600}', 'lone \ud800', 'del\u007f', 'nl\n'];
+  for (const v of values) {
+    const metric = Labels.fromObject({ __name__: 'm', l: v });
+    const vec = (await encodeQueryData({ type: 'vector', samples: [{ metric, t: 0, f: 1 }] })).text();
+    assert.equal(vec, `{"resultType":"vector","result":[{"metric":${labelsJSON(metric)},"value":[0,"1"]}]}`, JSON.stringify(v));
+    const mat = (await encodeQueryData({ type: 'matrix', series: [{ metric, t: Float64Array.of(0), f: Float64Array.of(1) }] })).text();
+    assert.equal(mat, `{"resultType":"matrix","result":[{"metric":${labelsJSON(metric)},"values":[[0,"1"]]}]}`, JSON.stringify(v));
+  }
+});
+
+test('JsonBytes.point writes every value as formatSampleValue does (decimal fast path included)', () => {
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const values = [0.1 + 0.2, 0.3, 1.5, -2.25, 1e-6, 1.5e-6, 9.99e-7, 0.000123, 123456789.123, 2 ** 51 / 10 + 0.5, 2 ** 52 + 0.5, 1e21 + 0.5, 4503599627370495.5, 0.1, 0.7, 1.005, 8.675309, -0, NaN, Infinity, -Infinity];
+  for (let i = 0; i < 20000; i++) {
+    const k = i % 13;
+    const int = Math.floor(rand() * 10 ** (1 + (i % 15)));
+    values.push((i & 1 ? -1 : 1) * (int / 10 ** k), rand() * 10 ** ((i % 40) - 20), int / 3);
+  }
+  for (const v of values) {
+    const out = new JsonBytes();
+    out.point(1000, v, true);
+    assert.equal(out.view().toString(), `[1,"${formatSampleValue(v)}"]`, String(v));
+  }
+});
+
 test('encodeQueryData: a 10,000-series matrix encodes quickly and parses back', async () => {
   const series = [];
   for (let i = 0; i < 10_000; i++) {

@@ -7,7 +7,7 @@
 import type { Labels } from '../../../model/labels/index.js';
 import { sliceAfter, takeTurn } from '../../../util/index.js';
 import { JsonBytes } from './json-bytes.js';
-import { RawJSON, formatFloatF, formatJSONNumber, jsonString, labelsJSON, toGoJSON } from './json-format.js';
+import { RawJSON, formatFloatF, formatJSONNumber, jsonString, toGoJSON } from './json-format.js';
 
 /** Upstream's `stats` member of query results (timings in seconds, sample counts). */
 export interface QueryStatsJSON {
@@ -48,7 +48,9 @@ export async function encodeQueryData(value: EncodableValue, stats?: QueryStatsJ
       out.byte(0x5b);
       for (let i = 0; i < samples.length; i++) {
         const s = samples[i]!;
-        out.utf8((i === 0 ? '{"metric":' : ',{"metric":') + labelsJSON(s.metric) + ',"value":');
+        out.ascii(i === 0 ? '{"metric":' : ',{"metric":');
+        out.labels(s.metric);
+        out.ascii(',"value":');
         out.point(s.t, s.f, true);
         out.byte(0x7d);
         if ((i & 255) === 255 && performance.now() > sliceEnd) sliceEnd = await nextSlice(sliceMs);
@@ -62,7 +64,9 @@ export async function encodeQueryData(value: EncodableValue, stats?: QueryStatsJ
       out.byte(0x5b);
       for (let i = 0; i < series.length; i++) {
         const s = series[i]!;
-        out.utf8((i === 0 ? '{"metric":' : ',{"metric":') + labelsJSON(s.metric) + ',"values":[');
+        out.ascii(i === 0 ? '{"metric":' : ',{"metric":');
+        out.labels(s.metric);
+        out.ascii(',"values":[');
         const t = s.t;
         const f = s.f;
         for (let k = 0; k < t.length; k++) out.point(t[k]!, f[k]!, k === 0);
