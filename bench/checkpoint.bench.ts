@@ -47,7 +47,7 @@ async function round(r: number): Promise<void> {
       for (const ref of store.refs()) setRef(bits, ref);
     });
     const sliced = await longestStall(() => buildRefBitmap(head.lastRef, store.slotCount(), (slot) => (store.slotOf(store.refAt(slot)) === slot ? store.refAt(slot) : -1)));
-    const { ms, stallMs } = await longestStall(() => head.truncate(2 * HOUR));
+    const { ms, stallMs, busyMs } = await longestStall(() => head.truncate(2 * HOUR));
     const checkpoints = fs.readdirSync(join(dir, 'wal')).filter((f) => f.startsWith('checkpoint.'));
     console.log(
       JSON.stringify({
@@ -57,10 +57,13 @@ async function round(r: number): Promise<void> {
         live_series: head.series.size,
         checkpoints: checkpoints.length,
         keep_set_one_pass_ms: Math.round(oneGo.stallMs * 10) / 10,
+        keep_set_one_pass_busy_ms: Math.round(oneGo.busyMs * 10) / 10,
+        keep_set_sliced_longest_busy_ms: Math.round(sliced.busyMs * 10) / 10,
         keep_set_sliced_longest_stall_ms: Math.round(sliced.stallMs * 10) / 10,
         keep_set_sliced_total_ms: Math.round(sliced.ms * 10) / 10,
         seconds: Math.round(ms) / 1000,
         longest_stall_ms: Math.round(stallMs * 10) / 10,
+        longest_busy_stall_ms: Math.round(busyMs * 10) / 10,
         load: os.loadavg()[0]!.toFixed(2),
       }),
     );
