@@ -316,18 +316,23 @@ function toValue(r: EvalResult, times: QueryTimes, isRange: boolean): Value {
       for (const s of r.series) if (hasHistPoints(s)) throw new UnsupportedHistogramError(s.metric.toString());
       const series = applyNameDrop(r.series);
       if (isRange) {
+        // One buffer for all timestamps and one for all values, series get views: thousands of
+        // small typed arrays each cost an off-heap allocation and GC bookkeeping.
+        let total = 0;
+        for (const s of series) total += s.count;
+        const tAll = new Float64Array(total);
+        const fAll = new Float64Array(total);
         const out: Series[] = [];
+        let k = 0;
         for (const s of series) {
           if (s.count === 0) continue;
-          const t = new Float64Array(s.count);
-          const f = new Float64Array(s.count);
-          let k = 0;
+          const start = k;
           for (let i = 0; i < s.has.length; i++) {
             if (!s.has[i]) continue;
-            t[k] = times.startMs + i * times.stepMs;
-            f[k++] = s.f[i]!;
+            tAll[k] = times.startMs + i * times.stepMs;
+            fAll[k++] = s.f[i]!;
           }
-          out.push(newSeries(s.metric, t, f));
+          out.push(newSeries(s.metric, tAll.subarray(start, k), fAll.subarray(start, k)));
         }
         return { type: 'matrix', series: sortSeries(out) };
       }
