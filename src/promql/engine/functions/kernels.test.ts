@@ -58,6 +58,38 @@ test('rate extrapolates to the window edges and corrects counter resets', () => 
   assert.equal(K.extrapolatedRate(win([[0, 1]], 10, 60), true, true), undefined);
 });
 
+test('counter resets: every sliding window of a reused buffer sees exactly its own drops', () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const w = new Window();
+  for (let load = 0; load < 3; load++) {
+    // Each load refills the same buffer (as loadSeries does): clear, then write.
+    w.clear();
+    let v = 100;
+    for (let i = 0; i < 200; i++) {
+      v = rand() < 0.05 ? rand() * 10 : v + rand() * (load === 2 ? 0 : 5);
+      w.push(i * 1000, v);
+    }
+    for (let lo = 0; lo < w.n; lo += 7) {
+      for (let hi = lo + 1; hi <= w.n; hi += 11) {
+        let drops = false;
+        for (let i = lo + 1; i < hi; i++) if (w.f[i]! < w.f[i - 1]!) drops = true;
+        assert.equal(w.hasDropIn(lo, hi), drops, `load ${load} [${lo}, ${hi})`);
+        // rate over the window of the reused buffer equals rate over a buffer of just its samples.
+        const pts: Array<[number, number]> = [];
+        for (let i = lo; i < hi; i++) pts.push([w.t[i]! / 1000, w.f[i]!]);
+        const alone = win(pts, (hi - 1) + 0.5, hi - lo);
+        w.lo = lo;
+        w.hi = hi;
+        w.rangeStartMs = alone.rangeStartMs;
+        w.rangeEndMs = alone.rangeEndMs;
+        w.rangeMs = alone.rangeMs;
+        assert.equal(K.extrapolatedRate(w, true, true), K.extrapolatedRate(alone, true, true), `load ${load} [${lo}, ${hi})`);
+      }
+    }
+  }
+});
+
 test('anchored and smoothed increases', () => {
   const pts: Array<[number, number]> = [1, 2, 3, 4, 5, 9, 10, 11, 12, 13].map((v, i) => [i * 15, v]);
   assert.equal(anchoredDelta(win(pts, 65, 60), true, false), 4);

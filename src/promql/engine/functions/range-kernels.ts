@@ -30,7 +30,7 @@ export function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean)
   const first = f[lo]!;
   const last = f[hi - 1]!;
   let result = last - first;
-  if (isCounter) {
+  if (isCounter && w.hasDropIn(lo, hi)) {
     let prev = first;
     for (let i = lo + 1; i < hi; i++) {
       const cur = f[i]!;

@@ -37,10 +37,43 @@ export class Window {
     return this.hi - this.lo;
   }
 
+  /**
+   * `drops[i]`: how many samples in `[1, i]` are below the one before them (counter resets),
+   * built on first use after the contents change (`#dropsValid`).
+   */
+  #drops: Int32Array = new Int32Array(0);
+  #dropsValid = false;
+
   /** Empties the buffer. */
   clear(): void {
     this.n = 0;
     this.nh = 0;
+    this.#dropsValid = false;
+  }
+
+  /**
+   * True when a sample in `(lo, hi)` (index range, `lo < hi`) has a lower value than the one
+   * before it. One pass over the buffer after its contents changed, then constant time per
+   * window: range functions over many steps (`rate` of a range query) no longer rescan every
+   * window for counter resets. Callers that fill `t`/`f` directly must `clear()` first.
+   */
+  hasDropIn(lo: number, hi: number): boolean {
+    if (!this.#dropsValid) this.#buildDrops();
+    return this.#drops[hi - 1]! !== this.#drops[lo]!;
+  }
+
+  #buildDrops(): void {
+    const n = this.n;
+    if (this.#drops.length < n) this.#drops = new Int32Array(this.t.length);
+    const d = this.#drops;
+    const f = this.f;
+    let c = 0;
+    if (n > 0) d[0] = 0;
+    for (let i = 1; i < n; i++) {
+      if (f[i]! < f[i - 1]!) c++;
+      d[i] = c;
+    }
+    this.#dropsValid = true;
   }
 
   /** Makes room for at least `min` samples (`FloatSampleBuffer`); contents are kept. */
@@ -61,6 +94,7 @@ export class Window {
 
   /** Appends a sample to the buffer (`hist` marks a native histogram), growing it as needed. */
   push(t: number, f: number, hist = false): void {
+    this.#dropsValid = false;
     if (this.n === this.t.length) this.reserve(this.n + 1);
     this.t[this.n] = t;
     this.f[this.n] = f;
