@@ -24,7 +24,7 @@ import type { Dispatcher } from 'undici';
 import { DEFAULT_SCRAPE_PROTOCOLS, type HTTPClientConfig, type ScrapeProtocol } from '../config/index.js';
 import { createHTTPClient, type HTTPRequestOptions } from '../discovery/index.js';
 import { SCRAPE_ACCEPT_HEADER } from '../model/textparse/index.js';
-import { buildInfo, goTransportCause } from '../util/index.js';
+import { buildInfo, goTransportCause, PlainGetConnection, plainGetRequest, type PlainGetHead, type PlainGetSink } from '../util/index.js';
 import { BodySizeLimitError, HTTPStatusError, RequestError, ScrapeAbortedError } from './errors.js';
 
 const gunzip = promisify(gunzipCb) as (buf: InputType, opts: ZlibOptions) => Promise<Buffer>;
@@ -36,17 +36,50 @@ export const USER_AGENT = `Prometheus/2.42.0 (Ignis/${buildInfo().version})`;
 export interface ScrapeClient {
   /** Sends a GET with the configured authentication and headers plus `opts.headers`; the caller consumes or destroys the body. */
   request(url: string, opts: HTTPRequestOptions): Promise<Dispatcher.ResponseData>;
-  /** Releases the client's connections. */
+  /** Releases the client's connections (plain connections handed out included). */
   close(): Promise<void>;
+  /**
+   * A connection of its own for a scraper of `url`, when requests need nothing but the
+   * scraper's headers (no authentication, proxy or `http_headers`) and `url` is plain `http:`;
+   * else undefined (use `request`). Released by `close()` on either side.
+   */
+  plainConnection?(url: string): PlainGetConnection | undefined;
 }
 
 /**
  * The client of one scrape pool, built from the job's HTTP client settings (`basic_auth`,
  * `authorization`, `oauth2`, `tls_config`, `proxy_url`, `no_proxy`, `proxy_from_environment`,
  * `follow_redirects`, `http_headers`). Throws when TLS files cannot be read.
+ *
+ * Plain targets. When the job configures no authentication, proxy or extra headers, scrapers
+ * of `http:` targets get a `PlainGetConnection` each (see util/http/plain-get.ts for why: no
+ * per-read buffers, so no full GCs driven by scraped bytes); redirects still go through undici.
  */
 export function createScrapeClient(cfg: HTTPClientConfig): ScrapeClient {
-  return createHTTPClient(cfg);
+  const client = createHTTPClient(cfg);
+  const plain = !cfg.basic_auth && !cfg.authorization && !cfg.oauth2 && cfg.bearer_token.isEmpty && cfg.bearer_token_file === '' && cfg.proxy_url === undefined && !cfg.proxy_from_environment && cfg.http_headers === undefined;
+  const conns = new Set<PlainGetConnection>();
+  return {
+    request: (url, opts) => client.request(url, opts),
+    async close() {
+      for (const c of conns) c.close();
+      conns.clear();
+      await client.close();
+    },
+    plainConnection(url) {
+      if (!plain) return undefined;
+      let u: URL;
+      try {
+        u = new URL(url);
+      } catch {
+        return undefined;
+      }
+      if (u.protocol !== 'http:' || u.username !== '' || u.password !== '') return undefined;
+      const c = new PlainGetConnection(u.hostname, u.port === '' ? 80 : Number(u.port), () => conns.delete(c));
+      conns.add(c);
+      return c;
+    },
+  };
 }
 
 const PROTOCOL_MEDIA_TYPES: Record<ScrapeProtocol, string> = {
@@ -113,6 +146,10 @@ export class TargetScraper {
   readonly #opts: TargetScraperOptions;
   readonly #headers: Record<string, string>;
   #buf: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
+  /** The target's own connection when the client offers one (see `createScrapeClient`), and its request bytes. */
+  readonly #plain: PlainGetConnection | undefined;
+  readonly #plainRequest: Buffer | undefined;
+  readonly #sink: PlainBodySink;
 
   constructor(client: ScrapeClient, opts: TargetScraperOptions) {
     this.#client = client;
@@ -123,6 +160,14 @@ export class TargetScraper {
       'user-agent': USER_AGENT,
       'x-prometheus-scrape-timeout-seconds': String(opts.timeoutMs / 1000),
     };
+    this.#plain = client.plainConnection?.(opts.url);
+    this.#plainRequest = this.#plain === undefined ? undefined : plainGetRequest(new URL(opts.url), this.#headers);
+    this.#sink = new PlainBodySink(this.#buf);
+  }
+
+  /** Releases the target's own connection, if any (the loop ended). */
+  close(): void {
+    this.#plain?.close();
   }
 
   /**
@@ -152,6 +197,10 @@ export class TargetScraper {
   }
 
   async #scrape(stop: AbortSignal, timeout: AbortSignal): Promise<ScrapeBody> {
+    if (this.#plain !== undefined) {
+      const r = await this.#scrapePlain(this.#plain, stop, timeout);
+      if (r !== undefined) return r;
+    }
     const signal = AbortSignal.any([stop, timeout]);
     const url = this.#opts.url;
     let res: Dispatcher.ResponseData;
@@ -180,11 +229,47 @@ export class TargetScraper {
     }
   }
 
-  async #readBody(body: Dispatcher.ResponseData['body'], gzip: boolean): Promise<Buffer> {
+  /**
+   * A scrape over the target's own connection; undefined when the answer is a redirect, which
+   * the caller then repeats through undici (that follows it, or not, as configured).
+   */
+  async #scrapePlain(conn: PlainGetConnection, stop: AbortSignal, timeout: AbortSignal): Promise<ScrapeBody | undefined> {
+    const url = this.#opts.url;
+    const sink = this.#sink;
+    sink.reset(this.#buf, this.#opts.bodySizeLimit);
+    const onStop = () => conn.cancel(new ScrapeAbortedError());
+    stop.addEventListener('abort', onStop, { once: true });
+    try {
+      await conn.get(this.#plainRequest!, sink, timeout);
+    } catch (err) {
+      if (err instanceof BodySizeLimitError || err instanceof DrainLimitReached) {
+        if (sink.status === 200) throw err;
+      } else if (stop.aborted) throw new ScrapeAbortedError();
+      else if (sink.status === 0) throw requestError(url, err, timeout.aborted, true);
+      else if (sink.status === 200) throw requestError(url, err, timeout.aborted, false);
+    } finally {
+      stop.removeEventListener('abort', onStop);
+      this.#buf = sink.buf;
+    }
+    const status = sink.status;
+    if (status === 301 || status === 302 || status === 303 || status === 307 || status === 308) return undefined;
+    if (status !== 200) throw new HTTPStatusError(status, sink.statusText || (STATUS_CODES[status] ?? ''));
+    const body = sink.buf.subarray(0, sink.length);
+    return { body: sink.gzip ? await this.#gunzip(body) : body, contentType: sink.contentType };
+  }
+
+  async #gunzip(buf: Buffer): Promise<Buffer> {
     const limit = this.#opts.bodySizeLimit;
-    // A gzip stream is at most 5 bytes per 16 KiB block plus headers larger than its content,
-    // so a compressed body beyond this cap cannot decompress to less than the limit.
-    const cap = limit <= 0 ? Infinity : gzip ? limit + Math.ceil(limit / 16384) * 5 + 1024 : limit;
+    try {
+      return await gunzip(buf, limit > 0 ? { maxOutputLength: Math.max(1, limit - 1) } : {});
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BodySizeLimitError();
+      throw new RequestError(gzipMessage(err), { cause: err });
+    }
+  }
+
+  async #readBody(body: Dispatcher.ResponseData['body'], gzip: boolean): Promise<Buffer> {
+    const cap = bodyCap(this.#opts.bodySizeLimit, gzip);
     let buf = this.#buf;
     let n = 0;
     for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -197,13 +282,75 @@ export class TargetScraper {
       n += chunk.length;
       if (n >= cap) throw new BodySizeLimitError();
     }
-    if (!gzip) return buf.subarray(0, n);
-    try {
-      return await gunzip(buf.subarray(0, n), limit > 0 ? { maxOutputLength: Math.max(1, limit - 1) } : {});
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BodySizeLimitError();
-      throw new RequestError(gzipMessage(err), { cause: err });
+    return gzip ? this.#gunzip(buf.subarray(0, n)) : buf.subarray(0, n);
+  }
+}
+
+/**
+ * Bytes of a body read before giving up for `body_size_limit` `limit` (0: none). A gzip stream
+ * is at most 5 bytes per 16 KiB block plus headers larger than its content, so a compressed body
+ * beyond this cap cannot decompress to less than the limit.
+ */
+function bodyCap(limit: number, gzip: boolean): number {
+  return limit <= 0 ? Infinity : gzip ? limit + Math.ceil(limit / 16384) * 5 + 1024 : limit;
+}
+
+/** An error response's body went past what is read to keep its connection. */
+class DrainLimitReached extends Error {}
+
+/**
+ * Collects one response of a plain connection: the head's status and headers, the body copied
+ * into `buf` (grown by doubling; the scraper keeps the grown buffer), `body_size_limit` enforced
+ * as bytes arrive. Bodies of other statuses than 200 are counted, not kept.
+ */
+class PlainBodySink implements PlainGetSink {
+  buf: Buffer;
+  length = 0;
+  status = 0;
+  statusText = '';
+  contentType = '';
+  gzip = false;
+  #limit = 0;
+  #cap = Infinity;
+
+  constructor(buf: Buffer) {
+    this.buf = buf;
+  }
+
+  reset(buf: Buffer, limit: number): void {
+    this.buf = buf;
+    this.length = 0;
+    this.status = 0;
+    this.statusText = '';
+    this.contentType = '';
+    this.gzip = false;
+    this.#limit = limit;
+  }
+
+  head(h: PlainGetHead): void {
+    this.status = h.status;
+    this.statusText = h.statusText;
+    this.contentType = h.headers.get('content-type') ?? '';
+    this.gzip = (h.headers.get('content-encoding') ?? '').trim().toLowerCase() === 'gzip';
+    this.#cap = h.status === 200 ? bodyCap(this.#limit, this.gzip) : DRAIN_LIMIT;
+  }
+
+  body(src: Buffer, start: number, end: number): void {
+    const n = this.length;
+    const k = end - start;
+    if (this.status !== 200) {
+      this.length = n + k;
+      if (this.length > this.#cap) throw new DrainLimitReached();
+      return;
     }
+    if (n + k > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, n + k));
+      this.buf.copy(bigger, 0, 0, n);
+      this.buf = bigger;
+    }
+    src.copy(this.buf, n, start, end);
+    this.length = n + k;
+    if (this.length >= this.#cap) throw new BodySizeLimitError();
   }
 }
 

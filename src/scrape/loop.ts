@@ -32,6 +32,8 @@ import type { Target } from './target.js';
 /** What a loop needs to fetch a body (a `TargetScraper`, or a fake in tests). */
 export interface Scraper {
   scrape(stop: AbortSignal): Promise<ScrapeBody>;
+  /** Releases what the scraper holds (its connection); called once the loop has ended. */
+  close?(): void;
 }
 
 /** Everything a loop is built from; fixed for its life (a config change makes a new loop). */
@@ -118,7 +120,8 @@ export class ScrapeLoop {
         prepare?.();
         await this.#loop();
       })
-      .catch((err: unknown) => this.#o.logger.error({ err: errorMessage(err) }, 'BUG: scrape loop failed'));
+      .catch((err: unknown) => this.#o.logger.error({ err: errorMessage(err) }, 'BUG: scrape loop failed'))
+      .finally(() => this.#o.scraper.close?.());
     this.#done = this.#run.then(() => this.#endOfRun());
   }
 

@@ -10,3 +10,4 @@ export {
   type HeaderValuesSettings,
 } from './client.js';
 export { goTransportCause } from './go-errors.js';
+export { PlainGetConnection, PlainGetError, plainGetRequest, type PlainGetHead, type PlainGetSink } from './plain-get.js';
