@@ -56,18 +56,16 @@ export function compressInto(src: Uint8Array, srcLen: number, dst: Uint8Array, d
     v = Math.floor(v / 128);
   }
   dst[op++] = v;
+  // 4-byte windows are read as one little-endian int32 (unaligned reads through a DataView).
+  const dv = new DataView(src.buffer, src.byteOffset, srcLen);
   for (let start = 0; start < srcLen; start += BLOCK_SIZE) {
-    op = compressBlock(src, start, Math.min(srcLen, start + BLOCK_SIZE), dst, op);
+    op = compressBlock(src, dv, start, Math.min(srcLen, start + BLOCK_SIZE), dst, op);
   }
   return op - dstOff;
 }
 
-function load32(a: Uint8Array, i: number): number {
-  return a[i]! | (a[i + 1]! << 8) | (a[i + 2]! << 16) | (a[i + 3]! << 24);
-}
-
-/** Compresses `src[start, end)` (at most one block) into `dst` at `op`; returns the new `op`. */
-function compressBlock(src: Uint8Array, start: number, end: number, dst: Uint8Array, op: number): number {
+/** Compresses `src[start, end)` (at most one block; `dv` views `src`) into `dst` at `op`; returns the new `op`. */
+function compressBlock(src: Uint8Array, dv: DataView, start: number, end: number, dst: Uint8Array, op: number): number {
   const n = end - start;
   if (n <= TAIL_MARGIN) return emitLiteral(src, start, n, dst, op);
   let bits = MIN_TABLE_BITS;
@@ -80,11 +78,11 @@ function compressBlock(src: Uint8Array, start: number, end: number, dst: Uint8Ar
   let ip = start + 1;
   let misses = 0;
   while (ip <= lastSearch) {
-    const word = load32(src, ip);
+    const word = dv.getInt32(ip, true);
     const slot = Math.imul(word, HASH_MUL) >>> shift;
     const cand = start + table[slot]!;
     table[slot] = ip - start;
-    if (load32(src, cand) !== word) {
+    if (dv.getInt32(cand, true) !== word) {
       // Step 1 for the first 32 misses in a row, then 2, 3, … : skims incompressible runs.
       ip += 1 + (misses++ >>> 5);
       continue;
@@ -92,6 +90,8 @@ function compressBlock(src: Uint8Array, start: number, end: number, dst: Uint8Ar
     misses = 0;
     if (ip > pending) op = emitLiteral(src, pending, ip - pending, dst, op);
     let len = 4;
+    // Extend the match four bytes at a time while four remain, then byte by byte.
+    while (ip + len + 4 <= end && dv.getInt32(cand + len, true) === dv.getInt32(ip + len, true)) len += 4;
     while (ip + len < end && src[cand + len] === src[ip + len]) len++;
     op = emitCopy(ip - cand, len, dst, op);
     ip += len;
@@ -99,7 +99,7 @@ function compressBlock(src: Uint8Array, start: number, end: number, dst: Uint8Ar
     // Remember the window just before the new position too: runs and repeats continue there.
     if (ip <= lastSearch) {
       const p = ip - 1;
-      table[Math.imul(load32(src, p), HASH_MUL) >>> shift] = p - start;
+      table[Math.imul(dv.getInt32(p, true), HASH_MUL) >>> shift] = p - start;
     }
   }
   if (pending < end) op = emitLiteral(src, pending, end - pending, dst, op);
@@ -120,7 +120,8 @@ function emitLiteral(src: Uint8Array, from: number, len: number, dst: Uint8Array
     dst[op++] = m & 0xff;
     dst[op++] = m >>> 8;
   }
-  for (let i = 0; i < len; i++) dst[op + i] = src[from + i]!;
+  if (len < 32) for (let i = 0; i < len; i++) dst[op + i] = src[from + i]!;
+  else dst.set(src.subarray(from, from + len), op);
   return op + len;
 }
 
