@@ -125,8 +125,15 @@ export class SeriesStore {
     this.#hash = hash;
   }
 
+  /** The label set of the last `#key` call and its key: a miss of `slotByLabels` is followed by `add`. */
+  #keyOf: Labels | undefined = undefined;
+  #lastKey = 0;
+
   #key(labels: Labels): number {
-    return this.#hash(labels) | 0;
+    if (labels === this.#keyOf) return this.#lastKey;
+    this.#keyOf = labels;
+    this.#lastKey = this.#hash(labels) | 0;
+    return this.#lastKey;
   }
 
   /** Number of series. */
