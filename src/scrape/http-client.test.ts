@@ -150,3 +150,39 @@ test('TargetScraper: a response that arrived before the deadline counts even whe
     assert.equal(r.body.toString(), 'up 1\n');
   });
 });
+
+test('createScrapeClient: http targets of jobs without auth, proxy or headers get their own kept-alive connection; redirects still followed', async () => {
+  const target = await new TestTarget().start();
+  const sockets = new Set<unknown>();
+  target.server.on('connection', (s) => sockets.add(s));
+  const plain = createScrapeClient(scrapeConfig('scrape_configs:\n- job_name: j\n'));
+  const authed = createScrapeClient(scrapeConfig('scrape_configs:\n- job_name: j\n  basic_auth: {username: u, password: p}\n'));
+  try {
+    const url = `http://${target.address}/metrics`;
+    const conn = plain.plainConnection!(url);
+    assert.ok(conn !== undefined);
+    conn.close();
+    assert.equal(plain.plainConnection!(`https://${target.address}/metrics`), undefined);
+    assert.equal(plain.plainConnection!(`http://user:pw@${target.address}/metrics`), undefined);
+    assert.equal(authed.plainConnection!(url), undefined);
+
+    target.body = 'm 1\n';
+    const s = new TargetScraper(plain, { url, timeoutMs: 1000, bodySizeLimit: 0, accept: '*/*', enableCompression: true });
+    for (let i = 0; i < 3; i++) assert.equal((await s.scrape(never)).body.toString(), 'm 1\n');
+    assert.equal(sockets.size, 1);
+
+    target.handler = (req, res) => {
+      if (req.url === '/metrics') {
+        res.statusCode = 302;
+        res.setHeader('location', '/moved');
+        res.end();
+      } else res.end('moved 1\n');
+    };
+    assert.equal((await s.scrape(never)).body.toString(), 'moved 1\n');
+    s.close();
+  } finally {
+    await plain.close();
+    await authed.close();
+    await target.close();
+  }
+});
