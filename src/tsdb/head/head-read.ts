@@ -304,14 +304,21 @@ class HeadSeriesSet implements SeriesSet {
   }
 
   next(): boolean {
-    const i = ++this.#i;
-    if (i >= this.#matched.series.length) {
-      this.#cur = undefined;
-      return false;
+    const refs = this.#matched.refs;
+    for (;;) {
+      const i = ++this.#i;
+      if (i >= refs.length) {
+        this.#cur = undefined;
+        return false;
+      }
+      const k = this.#order === undefined ? i : this.#order[i]!;
+      // The handle is made here, when the series is reached: it lives as long as the caller
+      // holds it, not as long as the selection.
+      const s = this.#head.series.getByRef(refs[k]!);
+      if (s === undefined) continue; // removed from the head since it was matched
+      this.#cur = new HeadSeries(s, this.#head, this.#mint, this.#matched.maxts[k]!, this.#oooMaxt);
+      return true;
     }
-    const k = this.#order === undefined ? i : this.#order[i]!;
-    this.#cur = new HeadSeries(this.#matched.series[k]!, this.#head, this.#mint, this.#matched.maxts[k]!, this.#oooMaxt);
-    return true;
   }
 
   at(): Series {
@@ -446,10 +453,22 @@ async function computeRanksSliced(head: Head, slices: Slices): Promise<Int32Arra
   return storeRanks(head, refs, a);
 }
 
-/** Series a select matched, and the newest time each may show (isolation, querier range). */
+/**
+ * Series a select matched, by reference, and the newest time each may show (isolation, querier
+ * range). References, not handles: a prefetched selection lives as long as its query (hundreds of
+ * ms for 100k series), and 100k handles held that long survive scavenges and get promoted, which
+ * made a heavy query's GC pauses long (see `HeadSeriesSet.next`).
+ */
 interface Matched {
-  series: MemSeries[];
+  refs: number[];
   maxts: number[];
+}
+
+/** The labels of the series `refs` (empty for one removed since it was matched). */
+function labelsOf(head: Head, refs: readonly number[]): Labels[] {
+  const out = new Array<Labels>(refs.length);
+  for (let i = 0; i < refs.length; i++) out[i] = head.series.getByRef(refs[i]!)?.labels ?? Labels.EMPTY;
+  return out;
 }
 
 /**
@@ -459,31 +478,31 @@ interface Matched {
  * is a quarter of the head or more, or when they are older than `RANK_REFRESH_MS`; otherwise it
  * compares labels.
  */
-function labelOrder(head: Head, series: readonly MemSeries[]): ArrayLike<number> {
-  let ranks = usableRanks(head, series);
-  if (ranks === undefined && wantsRanks(head, series.length)) ranks = computeRanks(head);
-  return orderBy(series, ranks);
+function labelOrder(head: Head, refs: readonly number[]): ArrayLike<number> {
+  let ranks = usableRanks(head, refs);
+  if (ranks === undefined && wantsRanks(head, refs.length)) ranks = computeRanks(head);
+  return orderBy(head, refs, ranks);
 }
 
 /** `labelOrder` with a stale-ranks recomputation in slices (see `computeRanksSliced`). */
-async function labelOrderSliced(head: Head, series: readonly MemSeries[], slices: Slices): Promise<ArrayLike<number>> {
-  let ranks = usableRanks(head, series);
-  if (ranks === undefined && wantsRanks(head, series.length)) {
+async function labelOrderSliced(head: Head, refs: readonly number[], slices: Slices): Promise<ArrayLike<number>> {
+  let ranks = usableRanks(head, refs);
+  if (ranks === undefined && wantsRanks(head, refs.length)) {
     await computeRanksSliced(head, slices);
-    // Another query may have stored older ranks meanwhile: use them only if they cover `series`.
-    ranks = usableRanks(head, series);
+    // Another query may have stored older ranks meanwhile: use them only if they cover `refs`.
+    ranks = usableRanks(head, refs);
   }
-  return orderBy(series, ranks);
+  return orderBy(head, refs, ranks);
 }
 
-/** The head's cached ranks when they cover every one of `series` (and ranks suit its size). */
-function usableRanks(head: Head, series: readonly MemSeries[]): Int32Array | undefined {
-  const m = series.length;
+/** The head's cached ranks when they cover every one of `refs` (and ranks suit its size). */
+function usableRanks(head: Head, refs: readonly number[]): Int32Array | undefined {
+  const m = refs.length;
   if (m < RANK_MIN || m >= RANK_INDEX_LIMIT) return undefined;
   const ranks = labelRanks.get(head);
   if (ranks === undefined) return undefined;
   for (let i = 0; i < m; i++) {
-    const ref = series[i]!.ref;
+    const ref = refs[i]!;
     if (ref >= ranks.length || ranks[ref]! < 0) return undefined;
   }
   return ranks;
@@ -495,16 +514,17 @@ function wantsRanks(head: Head, m: number): boolean {
   return m * 4 >= head.series.size || performance.now() - (rankedAt.get(head) ?? -Infinity) > RANK_REFRESH_MS;
 }
 
-/** Indices of `series` in label order: by `ranks` when given, else by comparing labels. */
-function orderBy(series: readonly MemSeries[], ranks: Int32Array | undefined): ArrayLike<number> {
-  const m = series.length;
+/** Indices of `refs` in label order: by `ranks` when given, else by comparing labels. */
+function orderBy(head: Head, refs: readonly number[], ranks: Int32Array | undefined): ArrayLike<number> {
+  const m = refs.length;
   if (ranks === undefined) {
+    const labels = labelsOf(head, refs);
     const idx = Array.from({ length: m }, (_, i) => i);
-    return idx.sort((a, b) => Labels.compare(series[a]!.labels, series[b]!.labels));
+    return idx.sort((a, b) => Labels.compare(labels[a]!, labels[b]!));
   }
   // rank * RANK_INDEX_LIMIT + index: distinct, exact in a double, and sorted natively.
   const keys = new Float64Array(m);
-  for (let i = 0; i < m; i++) keys[i] = ranks[series[i]!.ref]! * RANK_INDEX_LIMIT + i;
+  for (let i = 0; i < m; i++) keys[i] = ranks[refs[i]!]! * RANK_INDEX_LIMIT + i;
   keys.sort();
   const order = new Int32Array(m);
   for (let i = 0; i < m; i++) order[i] = keys[i]! % RANK_INDEX_LIMIT;
@@ -547,7 +567,7 @@ export class HeadQuerier implements Querier {
    * newest time each may show, in postings order.
    */
   #matching(matchers: readonly LabelMatcher[]): Matched {
-    const out: Matched = { series: [], maxts: [] };
+    const out: Matched = { refs: [], maxts: [] };
     if (this.#closed || matchers.length === 0) return out;
     const refs = expandPostings(postingsForMatchers(this.#head.postingsReader, matchers));
     for (let i = 0; i < refs.length; i++) this.#take(refs[i]!, out);
@@ -556,7 +576,7 @@ export class HeadQuerier implements Querier {
 
   /** `#matching` in slices of about `SLICE_MS` (the postings are expanded in one turn). */
   async #matchingSliced(matchers: readonly LabelMatcher[], slices: Slices): Promise<Matched> {
-    const out: Matched = { series: [], maxts: [] };
+    const out: Matched = { refs: [], maxts: [] };
     if (this.#closed || matchers.length === 0) return out;
     const refs = expandPostings(postingsForMatchers(this.#head.postingsReader, matchers));
     for (let i = 0; i < refs.length; i++) {
@@ -575,9 +595,7 @@ export class HeadQuerier implements Querier {
     const maxt = vis < this.#maxt ? vis : this.#maxt;
     // A series may have only out-of-order samples in range.
     if ((maxt < this.#mint || s.minTime() > maxt) && !(head.ooo.maxT >= this.#mint && head.ooo.overlapping(ref, this.#mint, this.#maxt) !== undefined)) return;
-    // Labels now: the series may be gone (and its slot reused) by the time the set is read.
-    void s.labels;
-    out.series.push(s);
+    out.refs.push(ref);
     out.maxts.push(maxt);
   }
 
@@ -593,7 +611,7 @@ export class HeadQuerier implements Querier {
       if (this.#prepared.has(key)) continue;
       const matched = await this.#matchingSliced(r.matchers, slices);
       await slices.pause();
-      const order = matched.series.length > 1 ? await labelOrderSliced(this.#head, matched.series, slices) : undefined;
+      const order = matched.refs.length > 1 ? await labelOrderSliced(this.#head, matched.refs, slices) : undefined;
       this.#prepared.set(key, { matched, order });
       await slices.pause();
     }
@@ -609,7 +627,7 @@ export class HeadQuerier implements Querier {
     // A prefetched selection is sorted: a sorted set is also a valid unsorted one.
     if (ready !== undefined) return new HeadSeriesSet(ready.matched, ready.order, this.#head, this.#mint, this.#maxt);
     const matched = this.#matching(matchers);
-    const order = sortSeries && matched.series.length > 1 ? labelOrder(this.#head, matched.series) : undefined;
+    const order = sortSeries && matched.refs.length > 1 ? labelOrder(this.#head, matched.refs) : undefined;
     return new HeadSeriesSet(matched, order, this.#head, this.#mint, this.#maxt);
   }
 
@@ -624,7 +642,7 @@ export class HeadQuerier implements Querier {
     if (!this.#overlapsHead()) return [];
     if (matchers.length === 0) return this.#head.postings.labelNames();
     const names = new Set<string>();
-    for (const s of this.#matched(matchers).series) s.labels.forEach((n) => names.add(n));
+    for (const l of labelsOf(this.#head, this.#matched(matchers).refs)) l.forEach((n) => names.add(n));
     return [...names].sort(compareStrings);
   }
 
@@ -632,8 +650,8 @@ export class HeadQuerier implements Querier {
     if (!this.#overlapsHead()) return [];
     if (matchers.length === 0) return this.#head.postings.labelValues(name);
     const values = new Set<string>();
-    for (const s of this.#matched(matchers).series) {
-      const v = s.labels.get(name);
+    for (const l of labelsOf(this.#head, this.#matched(matchers).refs)) {
+      const v = l.get(name);
       if (v !== '') values.add(v);
     }
     return [...values].sort(compareStrings);
