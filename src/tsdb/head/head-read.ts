@@ -15,7 +15,7 @@ import {
   type Series,
   type SeriesSet,
 } from '../../storage/index.js';
-import { takeTurn } from '../../util/index.js';
+import { sliceAfter, takeTurn } from '../../util/index.js';
 import { XOR_DECODE_DONE, XOR_DECODE_PAST_MAXT, XorIterator, decodeXorFloats } from '../chunkenc/index.js';
 import { expandPostings, postingsForMatchers } from '../postings/index.js';
 import type { Head } from './head.js';
@@ -404,9 +404,10 @@ class Slices {
 
   async pause(): Promise<void> {
     if (performance.now() < this.#end) return;
-    await takeTurn();
+    const busy = await takeTurn();
     this.#signal?.throwIfAborted();
-    this.#end = performance.now() + SLICE_MS;
+    // Shorter when the turn already ran other work (a scrape append, a commit), see `sliceAfter`.
+    this.#end = performance.now() + sliceAfter(busy, SLICE_MS);
   }
 }
 
