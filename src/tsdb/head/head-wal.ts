@@ -15,7 +15,6 @@ import { openBatchSource, type BatchSource } from './wal-decode-source.js';
 import type { CheckpointJob, CheckpointReply } from './checkpoint-worker.js';
 import type { Head } from './head.js';
 import { appendSample, type MemSeries } from './memseries.js';
-import { copyString } from './label-codec.js';
 import { F_INDEXED, I_FLAGS, I_WAL_GEN, LAST_T, ROW } from './series-store.js';
 
 /** WAL replay progress as `/api/v1/status/walreplay` reports it. */
@@ -40,10 +39,9 @@ function pause(): Promise<void> {
   return new Promise((res) => setImmediate(res));
 }
 
-/** State of one replay: label string interning, duplicate references, counters. */
+/** State of one replay: duplicate references, counters. */
 class Replayer {
   readonly #head: Head;
-  readonly #strings = new Map<string, string>();
   /** References of series records that repeat the labels of an existing series → that series' slot. */
   readonly #multiRef = new Map<number, number>();
   unknownRefs = 0;
@@ -65,16 +63,6 @@ class Replayer {
     const slot = this.#head.series.slotOf(ref);
     return slot >= 0 ? slot : (this.#multiRef.get(ref) ?? -1);
   }
-
-  /** The canonical copy of `s` (postings keys: one string per distinct name and value). */
-  readonly #intern = (s: string): string => {
-    const c = this.#strings.get(s);
-    if (c !== undefined) return c;
-    // A copy: \`s\` may be a slice that keeps a whole packed label set alive.
-    const own = copyString(s);
-    this.#strings.set(own, own);
-    return own;
-  };
 
   /** Declares series `from..to-1` of `b` (their first string at `str`); returns the string index after them. */
   series(b: SeriesBatch, from: number, to: number, str: number): number {
@@ -131,7 +119,7 @@ class Replayer {
       const f = slot * ROW * 2 + I_FLAGS;
       if ((store.istate[f]! & F_INDEXED) === 0) {
         store.istate[f] |= F_INDEXED;
-        head.postings.add(store.refAt(slot), store.labelsAt(slot, this.#intern));
+        head.postings.add(store.refAt(slot), store.labelsAt(slot, store.intern));
       }
       if (t < mint) mint = t;
       if (t > maxt) maxt = t;

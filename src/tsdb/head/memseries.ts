@@ -193,9 +193,12 @@ export class MemSeries {
     this.ref = store.refAt(slot);
   }
 
-  /** The series' labels, read (unpacked if need be) on first use; read them before pausing. */
+  /**
+   * The series' labels, read on first use (and unpacked for good if they were packed, see
+   * `SeriesStore.keepUnpacked`); read them before pausing.
+   */
   get labels(): Labels {
-    return (this.#labels ??= this.#store.labelsAt(this.slot));
+    return (this.#labels ??= this.#store.keepUnpacked(this.slot));
   }
 
   /**

@@ -16,7 +16,7 @@
  * the label sets and nothing else per series.
  */
 import type { Labels } from '../../model/labels/index.js';
-import { packedEquals, packLabels, unpackLabels, type LabelSource } from './label-codec.js';
+import { copyString, packedEquals, packLabels, unpackLabels, type LabelSource } from './label-codec.js';
 import { MemSeries } from './memseries.js';
 import { SlotHashTable } from './slot-hash-table.js';
 
@@ -117,6 +117,9 @@ export class SeriesStore {
   /** Label-set hash → slot. */
   readonly #byHash = new SlotHashTable();
   readonly #hash: LabelsHasher;
+  /** Series whose labels are packed, and the interned strings of their names and values (see `intern`). */
+  #packed = 0;
+  #strings: Map<string, string> | undefined = undefined;
   /** Isolation logs by slot (see `MemSeries.iso`); only while queriers are open. */
   readonly #iso = new Map<number, number[]>();
   #size = 0;
@@ -172,8 +175,41 @@ export class SeriesStore {
    * copy (from WAL replay) is dropped instead of held twice.
    */
   adoptLabels(slot: number, labels: Labels): void {
-    if (typeof this.#labels[slot] === 'string') this.#labels[slot] = labels;
+    if (typeof this.#labels[slot] === 'string') this.#unpacked(slot, labels);
   }
+
+  /**
+   * The labels of the series in `slot`, unpacked for good when they were packed, with names and
+   * values shared through `intern`: a series whose labels are read (by a query, a block cut) pays
+   * for unpacking once, and then holds no more objects than one appended with its `Labels`.
+   */
+  keepUnpacked(slot: number): Labels {
+    const l = this.#labels[slot]!;
+    if (typeof l !== 'string') return l;
+    const u = unpackLabels(l, this.intern);
+    this.#unpacked(slot, u);
+    return u;
+  }
+
+  #unpacked(slot: number, labels: Labels): void {
+    this.#labels[slot] = labels;
+    if (--this.#packed === 0) this.#strings = undefined;
+  }
+
+  /**
+   * The canonical copy of a label name or value of packed series (postings keys, unpacked
+   * labels: one string per distinct name and value). The table lives while packed series do:
+   * it holds the strings of replayed series, which no other series adds to.
+   */
+  readonly intern = (s: string): string => {
+    const strings = (this.#strings ??= new Map());
+    const c = strings.get(s);
+    if (c !== undefined) return c;
+    // A copy: `s` may be a slice that keeps a whole packed label set alive.
+    const own = copyString(s);
+    strings.set(own, own);
+    return own;
+  };
 
   /** A handle on the series in `slot` (the caller knows the slot is live). */
   atSlot(slot: number): MemSeries {
@@ -211,6 +247,7 @@ export class SeriesStore {
    */
   add(ref: number, labels: Labels, pack = false): number {
     const kept = pack ? (packLabels(labels) ?? labels) : labels;
+    if (typeof kept === 'string') this.#packed++;
     let slot = this.#freeSlots.pop();
     if (slot === undefined) {
       slot = this.#labels.length;
@@ -268,6 +305,7 @@ export class SeriesStore {
     this.#pages[p]![ref % PAGE] = 0;
     if (--this.#pageLive[p]! === 0) this.#pages[p] = undefined;
     const labels = this.labelsAt(slot);
+    if (typeof this.#labels[slot] === 'string') this.#unpacked(slot, labels);
     this.#labels[slot] = undefined;
     this.#refs[slot] = 0;
     this.#iso.delete(slot);
