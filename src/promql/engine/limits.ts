@@ -64,17 +64,6 @@ export class ExecControl {
     return this.#due;
   }
 
-  /**
-   * Yields to the event loop unconditionally and starts a new slice (after work done outside the
-   * evaluator's slicing, such as `Querier.prefetch`, whose last stretch would otherwise run on
-   * into the first slice), then checks cancellation and timeout.
-   */
-  async yieldNow(): Promise<void> {
-    this.yields++;
-    this.#startSlice(await takeTurn());
-    this.check();
-  }
-
   /** Yields to the event loop when the slice is used up, then checks cancellation and timeout. */
   async yieldIfDue(): Promise<void> {
     this.check();
