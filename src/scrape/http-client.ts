@@ -18,16 +18,13 @@
  * HTTP/2 (`enable_http2`) is not negotiated: scrapes use HTTP/1.1.
  */
 import { STATUS_CODES } from 'node:http';
-import { promisify } from 'node:util';
-import { gunzip as gunzipCb, type InputType, type ZlibOptions } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { DEFAULT_SCRAPE_PROTOCOLS, type HTTPClientConfig, type ScrapeProtocol } from '../config/index.js';
 import { createHTTPClient, type HTTPRequestOptions } from '../discovery/index.js';
 import { SCRAPE_ACCEPT_HEADER } from '../model/textparse/index.js';
 import { buildInfo, goTransportCause, PlainGetConnection, plainGetRequest, type PlainGetHead, type PlainGetSink } from '../util/index.js';
 import { BodySizeLimitError, HTTPStatusError, RequestError, ScrapeAbortedError } from './errors.js';
-
-const gunzip = promisify(gunzipCb) as (buf: InputType, opts: ZlibOptions) => Promise<Buffer>;
+import { GunzipInto } from './gunzip-into.js';
 
 /** The `User-Agent` of every scrape request; see the module comment. */
 export const USER_AGENT = `Prometheus/2.42.0 (Ignis/${buildInfo().version})`;
@@ -150,6 +147,8 @@ export class TargetScraper {
   readonly #plain: PlainGetConnection | undefined;
   readonly #plainRequest: Buffer | undefined;
   readonly #sink: PlainBodySink;
+  /** Output buffer of gzip bodies, reused like `#buf`; made on the first gzip body. */
+  #gunzipper: GunzipInto | undefined;
 
   constructor(client: ScrapeClient, opts: TargetScraperOptions) {
     this.#client = client;
@@ -255,13 +254,13 @@ export class TargetScraper {
     if (status === 301 || status === 302 || status === 303 || status === 307 || status === 308) return undefined;
     if (status !== 200) throw new HTTPStatusError(status, sink.statusText || (STATUS_CODES[status] ?? ''));
     const body = sink.buf.subarray(0, sink.length);
-    return { body: sink.gzip ? await this.#gunzip(body) : body, contentType: sink.contentType };
+    return { body: sink.gzip ? this.#gunzip(body) : body, contentType: sink.contentType };
   }
 
-  async #gunzip(buf: Buffer): Promise<Buffer> {
+  #gunzip(buf: Buffer): Buffer {
     const limit = this.#opts.bodySizeLimit;
     try {
-      return await gunzip(buf, limit > 0 ? { maxOutputLength: Math.max(1, limit - 1) } : {});
+      return (this.#gunzipper ??= new GunzipInto()).gunzip(buf, limit > 0 ? Math.max(1, limit - 1) : 0);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BodySizeLimitError();
       throw new RequestError(gzipMessage(err), { cause: err });
