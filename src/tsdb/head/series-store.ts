@@ -120,8 +120,12 @@ export class SeriesStore {
   /** Series whose labels are packed, and the interned strings of their names and values (see `intern`). */
   #packed = 0;
   #strings: Map<string, string> | undefined = undefined;
-  /** Isolation logs by slot (see `MemSeries.iso`); only while queriers are open. */
-  readonly #iso = new Map<number, number[]>();
+  /**
+   * Isolation logs by slot (see `MemSeries.iso`; only while queriers are open): a dense array,
+   * grown to the slot count on first use, so that a commit reads its series' log by index.
+   */
+  readonly #iso: (number[] | undefined)[] = [];
+  #isoCount = 0;
   #size = 0;
 
   constructor(hash: LabelsHasher = defaultHasher) {
@@ -308,7 +312,7 @@ export class SeriesStore {
     if (typeof this.#labels[slot] === 'string') this.#unpacked(slot, labels);
     this.#labels[slot] = undefined;
     this.#refs[slot] = 0;
-    this.#iso.delete(slot);
+    this.setIso(slot, undefined);
     this.#freeSlots.push(slot);
     this.#size--;
     this.#byHash.delete(this.#key(labels), slot);
@@ -316,25 +320,35 @@ export class SeriesStore {
 
   /** The isolation log of the series in `slot` (see `MemSeries.iso`). */
   isoAt(slot: number): number[] | undefined {
-    return this.#iso.get(slot);
+    return slot < this.#iso.length ? this.#iso[slot] : undefined;
   }
 
   /** Sets or (undefined) drops the isolation log of the series in `slot`. */
   setIso(slot: number, a: number[] | undefined): void {
     const is = this.istate;
     const i = slot * ROW * 2 + I_FLAGS;
+    const iso = this.#iso;
     if (a === undefined) {
-      this.#iso.delete(slot);
+      if (slot < iso.length && iso[slot] !== undefined) {
+        iso[slot] = undefined;
+        this.#isoCount--;
+      }
       is[i] = is[i]! & ~F_ISO;
-    } else {
-      this.#iso.set(slot, a);
-      is[i] = is[i]! | F_ISO;
+      return;
     }
+    if (slot >= iso.length) {
+      // Dense (no holes), so that V8 keeps it a plain array rather than a dictionary.
+      const n = Math.max(slot + 1, this.#labels.length);
+      for (let k = iso.length; k < n; k++) iso.push(undefined);
+    }
+    if (iso[slot] === undefined) this.#isoCount++;
+    iso[slot] = a;
+    is[i] = is[i]! | F_ISO;
   }
 
   /** Number of isolation logs held. */
   get isoCount(): number {
-    return this.#iso.size;
+    return this.#isoCount;
   }
 
   /** Rows in use or free for reuse (the highest slot + 1). */
