@@ -197,6 +197,8 @@ async function replayIgnis(dataDir: string): Promise<Record<string, unknown>> {
     main_thread_cpu_s: +mainCpu.toFixed(2),
     process_cpu_s: +processCpu.toFixed(2),
     rss_mib: rssMiB(),
+    // V8 flags this run was started with (e.g. --no-concurrent-marking), for A/B runs of GC settings.
+    node_flags: process.execArgv.join(' '),
   };
   await db.close();
   return out;
