@@ -29,7 +29,7 @@ export interface EngineOptions {
   readonly maxConcurrency?: number;
   /** Step of subqueries without one (the global evaluation interval, default 1m). */
   readonly defaultSubqueryStepMs?: number;
-  /** Longest synchronous slice before yielding to the event loop (default `DEFAULT_SLICE_MS`, 20 ms). */
+  /** Longest synchronous slice before yielding to the event loop (default `DEFAULT_SLICE_MS`, 10 ms). */
   readonly sliceMs?: number;
 }
 

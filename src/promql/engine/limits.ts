@@ -10,11 +10,11 @@ export const MAX_POINTS_PER_SERIES = 11000;
 
 /**
  * Default length of one synchronous evaluation slice before yielding (ms). Every yield lets
- * queued work (scrapes, commits) run first, so a query yields at most every 20 ms: short queries
+ * queued work (scrapes, commits) run first, so a query yields at most every 10 ms: short queries
  * finish without waiting behind ingestion, and the event loop is still never held near 50 ms.
  * A slice resumed in a turn that already ran such work is shortened (`sliceAfter`).
  */
-export const DEFAULT_SLICE_MS = 20;
+export const DEFAULT_SLICE_MS = 10;
 
 /**
  * Cancellation, timeout and time slicing of one query. The evaluator calls `tick(units)` in its inner
