@@ -26,4 +26,4 @@ export {
   type RevealableSecret,
 } from './http/index.js';
 export { compressInto as snappyCompressInto, maxCompressedLength as snappyMaxCompressedLength } from './snappy/index.js';
-export { sliceAfter, takeTurn } from './turns.js';
+export { sliceAfter, takeTurn, TurnSlices } from './turns.js';

@@ -70,3 +70,37 @@ export function sliceAfter(busyMs: number, sliceMs: number, slackMs = TURN_SLACK
   if (left >= sliceMs) return sliceMs;
   return left > minMs ? left : Math.min(minMs, sliceMs);
 }
+
+/**
+ * The pacing of one long computation cut into slices: `pause()` takes a turn (`takeTurn`) once
+ * `sliceMs` of work have passed since the slice began, and the slice after it is shortened by
+ * the other work that turn ran (`sliceAfter`). Hot loops test `due` and await `next()` only
+ * then, so that a slice that is not over costs no promise.
+ */
+export class TurnSlices {
+  readonly #sliceMs: number;
+  #end: number;
+
+  constructor(sliceMs: number) {
+    this.#sliceMs = sliceMs;
+    this.#end = performance.now() + sliceMs;
+  }
+
+  /** True when the current slice is used up. */
+  get due(): boolean {
+    return performance.now() >= this.#end;
+  }
+
+  /** Takes a turn when the current slice is used up; resolves true when it did. */
+  async pause(): Promise<boolean> {
+    if (!this.due) return false;
+    await this.next();
+    return true;
+  }
+
+  /** Takes a turn now and starts the next slice. */
+  async next(): Promise<void> {
+    const busy = await takeTurn();
+    this.#end = performance.now() + sliceAfter(busy, this.#sliceMs);
+  }
+}

@@ -15,7 +15,7 @@ import {
   type Series,
   type SeriesSet,
 } from '../../storage/index.js';
-import { sliceAfter, takeTurn } from '../../util/index.js';
+import { TurnSlices } from '../../util/index.js';
 import { XOR_DECODE_DONE, XOR_DECODE_PAST_MAXT, XorIterator, decodeXorFloats } from '../chunkenc/index.js';
 import { expandPostings, postingsForMatchers } from '../postings/index.js';
 import type { Head } from './head.js';
@@ -395,7 +395,7 @@ function storeRanks(head: Head, refs: Float64Array, order: readonly number[]): I
  * aborted.
  */
 class Slices {
-  #end = performance.now() + SLICE_MS;
+  readonly #slices = new TurnSlices(SLICE_MS);
   readonly #signal: AbortSignal | undefined;
 
   constructor(signal: AbortSignal | undefined) {
@@ -403,11 +403,7 @@ class Slices {
   }
 
   async pause(): Promise<void> {
-    if (performance.now() < this.#end) return;
-    const busy = await takeTurn();
-    this.#signal?.throwIfAborted();
-    // Shorter when the turn already ran other work (a scrape append, a commit), see `sliceAfter`.
-    this.#end = performance.now() + sliceAfter(busy, SLICE_MS);
+    if (await this.#slices.pause()) this.#signal?.throwIfAborted();
   }
 }
 

@@ -4,7 +4,7 @@
  * synchronous open, or with a time budget per event-loop turn for the asynchronous one, so that
  * opening a block with a big index never holds the loop for more than about one slice.
  */
-import { takeTurn } from '../../util/index.js';
+import { TurnSlices } from '../../util/index.js';
 import { crc32c } from '../fileutil/index.js';
 
 /** A parse step: yields at pause points, returns its result. */
@@ -22,19 +22,16 @@ export function runNow<T>(step: Step<T>): T {
 export const PARSE_SLICE_MS = 10;
 
 /**
- * Runs `step`, giving the event loop a turn (`takeTurn`, round robin with other sliced work)
+ * Runs `step`, giving the event loop a turn (`TurnSlices`, round robin with other sliced work)
  * whenever `sliceMs` have passed since the last one. A pause point should come at least every
  * millisecond or so of work for the bound to hold.
  */
 export async function runSliced<T>(step: Step<T>, sliceMs = PARSE_SLICE_MS): Promise<T> {
-  let sliceEnd = performance.now() + sliceMs;
+  const slices = new TurnSlices(sliceMs);
   for (;;) {
     const r = step.next();
     if (r.done) return r.value;
-    if (performance.now() >= sliceEnd) {
-      await takeTurn();
-      sliceEnd = performance.now() + sliceMs;
-    }
+    if (slices.due) await slices.next();
   }
 }
 

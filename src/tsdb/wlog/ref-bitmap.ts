@@ -4,7 +4,7 @@
  * pass of tens of milliseconds on a loaded machine; `buildRefBitmap` does it in slices with
  * event-loop turns in between.
  */
-import { takeTurn } from '../../util/index.js';
+import { TurnSlices } from '../../util/index.js';
 
 /** True when bit `ref` of `bits` is set (false for references outside the bitmap). */
 export function hasRef(bits: Uint8Array, ref: number): boolean {
@@ -31,24 +31,19 @@ const CHECK_EVERY = 4096;
  */
 export async function buildRefBitmap(maxRef: number, n: number, refAt: (i: number) => number, extra: Iterable<number> = [], sliceMs = 10): Promise<Uint8Array> {
   const bits = new Uint8Array(Math.floor(Math.max(0, maxRef) / 8) + 1);
-  let sliceEnd = performance.now() + sliceMs;
-  const pause = async (): Promise<void> => {
-    if (performance.now() < sliceEnd) return;
-    await takeTurn();
-    sliceEnd = performance.now() + sliceMs;
-  };
+  const slices = new TurnSlices(sliceMs);
   for (let from = 0; from < n; from += CHECK_EVERY) {
     const to = Math.min(n, from + CHECK_EVERY);
     for (let i = from; i < to; i++) {
       const ref = refAt(i);
       if (ref >= 0 && ref <= maxRef) setRef(bits, ref);
     }
-    if (to < n) await pause();
+    if (to < n) await slices.pause();
   }
   let k = 0;
   for (const ref of extra) {
     if (ref <= maxRef) setRef(bits, ref);
-    if (++k % CHECK_EVERY === 0) await pause();
+    if (++k % CHECK_EVERY === 0) await slices.pause();
   }
   return bits;
 }

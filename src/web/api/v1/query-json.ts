@@ -1,11 +1,11 @@
 /**
  * Upstream's `queryData` JSON (`{"resultType":…,"result":…,"stats":…}`) for a query value,
  * written as UTF-8 bytes by `JsonBytes` (no string per sample) in slices that yield to the
- * event loop (in turn with query evaluation, see `takeTurn`), so that a 10,000-series matrix
+ * event loop (in turn with query evaluation, see `TurnSlices`), so that a 10,000-series matrix
  * neither takes long nor blocks scrapes.
  */
 import type { Labels } from '../../../model/labels/index.js';
-import { sliceAfter, takeTurn } from '../../../util/index.js';
+import { TurnSlices } from '../../../util/index.js';
 import { JsonBytes } from './json-bytes.js';
 import { RawJSON, formatFloatF, formatJSONNumber, jsonString, toGoJSON } from './json-format.js';
 
@@ -22,12 +22,6 @@ export type EncodableValue =
   | { readonly type: 'vector'; readonly samples: readonly { metric: Labels; t: number; f: number }[] }
   | { readonly type: 'matrix'; readonly series: readonly { metric: Labels; t: ArrayLike<number>; f: ArrayLike<number> }[] };
 
-/** Yields a turn; resolves with the end of the next slice (`performance.now()` time). */
-async function nextSlice(sliceMs: number): Promise<number> {
-  const busy = await takeTurn();
-  return performance.now() + sliceAfter(busy, sliceMs);
-}
-
 /**
  * The `queryData` of `value` with `stats` when given. Between series it yields to the event
  * loop whenever `sliceMs` of synchronous work have passed.
@@ -43,7 +37,7 @@ export async function encodeQueryData(value: EncodableValue, stats?: QueryStatsJ
       out.utf8('[' + formatJSONNumber(value.t / 1000) + ',' + jsonString(value.v) + ']');
       break;
     case 'vector': {
-      let sliceEnd = performance.now() + sliceMs;
+      const slices = new TurnSlices(sliceMs);
       const samples = value.samples;
       out.byte(0x5b);
       for (let i = 0; i < samples.length; i++) {
@@ -53,13 +47,13 @@ export async function encodeQueryData(value: EncodableValue, stats?: QueryStatsJ
         out.ascii(',"value":');
         out.point(s.t, s.f, true);
         out.byte(0x7d);
-        if ((i & 255) === 255 && performance.now() > sliceEnd) sliceEnd = await nextSlice(sliceMs);
+        if ((i & 255) === 255 && slices.due) await slices.next();
       }
       out.byte(0x5d);
       break;
     }
     case 'matrix': {
-      let sliceEnd = performance.now() + sliceMs;
+      const slices = new TurnSlices(sliceMs);
       const series = value.series;
       out.byte(0x5b);
       for (let i = 0; i < series.length; i++) {
@@ -71,7 +65,7 @@ export async function encodeQueryData(value: EncodableValue, stats?: QueryStatsJ
         const f = s.f;
         for (let k = 0; k < t.length; k++) out.point(t[k]!, f[k]!, k === 0);
         out.ascii(']}');
-        if (performance.now() > sliceEnd) sliceEnd = await nextSlice(sliceMs);
+        if (slices.due) await slices.next();
       }
       out.byte(0x5d);
       break;
