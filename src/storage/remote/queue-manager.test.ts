@@ -40,10 +40,10 @@ async function rig(queue: Partial<QueueSettings>, extra: Parameters<typeof newQu
   return { rx, src, registry, qm };
 }
 
-/** Polls `cond` every 10 ms for at most `ms`; fails with `what`. */
-async function until(cond: () => boolean, ms: number, what: string | (() => string)): Promise<void> {
+/** Polls `cond` (awaited when it returns a promise) every 10 ms for at most `ms`; fails with `what`. */
+async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string | (() => string)): Promise<void> {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) assert.fail(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await sleep(10);
   }
@@ -118,6 +118,8 @@ test('retries 500 with doubling backoff from min_backoff; samples arrive once', 
     await qm.start();
     tick(src, 5, T0);
     await until(() => rx.accepted.length === 1, 5000, 'the retried batch');
+    // The receiver counts the batch before the sender has read the 204; wait for the sender's side too.
+    await until(async () => metricValue(await registry.metrics(), 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds') === T0 / 1000, 3000, 'the sender to record the success');
     const at = rx.requests.map((r) => r.at);
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
     // 50, 100, 200, 400 ms between attempts (± scheduling).
@@ -160,6 +162,7 @@ test('429 is retried after Retry-After when retry_on_http_429, dropped otherwise
       await until(() => rx.requests.length >= 1, 3000, 'the first request');
       tick(src, 2, T0 + 1000);
       await until(() => rx.accepted.length === 1, 3000, 'the next batch');
+      await until(async () => metricValue(await registry.metrics(), 'prometheus_remote_storage_samples_failed_total') === 2, 3000, 'the dropped batch to be counted');
       await sleep(100);
       assert.equal(rx.requests.length, 2, `${status}: not retried`);
       assert.deepEqual(rx.samples().sort(), expectedSamples(2, [T0 + 1000]));
