@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-concurrent-marking
 /**
  * The `ignis` binary: `ignis <subcommand> [flags]`. Each subcommand is one Prometheus-family
  * program with upstream flag names (`server` is `prometheus`, `tool` is `promtool`, …).

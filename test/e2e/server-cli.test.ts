@@ -13,6 +13,7 @@ import bcrypt from 'bcryptjs';
 import { pollUntil } from './loopback.js';
 import { activeTargets } from './server/api.js';
 import { spawnChild } from './server/child.js';
+import { ignisNodeArgs } from '../../src/cmd/node-flags.js';
 import { IGNIS_BIN, startIgnis, tempDir } from './server/processes.js';
 
 const EMPTY = 'global:\n  scrape_interval: 1s\nscrape_configs: []\n';
@@ -22,7 +23,7 @@ test('an invalid config file: exit 2 with the reason, nothing started', { timeou
   t.after(dir.cleanup);
   const config = join(dir.path, 'prometheus.yml');
   writeFileSync(config, 'global:\n  scrape_interval: soon\n');
-  const child = spawnChild(process.execPath, [IGNIS_BIN, 'server', `--config.file=${config}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, '--web.listen-address=127.0.0.1:0']);
+  const child = spawnChild(process.execPath, ignisNodeArgs(IGNIS_BIN, 'server', `--config.file=${config}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, '--web.listen-address=127.0.0.1:0'));
   assert.equal(await child.exit, 2);
   assert.match(child.output(), /level=error msg="Error loading config \(--config\.file=.*prometheus\.yml\)" file=\S+ err=".*not a valid duration string/);
   assert.doesNotMatch(child.output(), /Listening on/);
@@ -89,7 +90,7 @@ test('--web.config.file basic auth guards every route; /-/quit with lifecycle en
 test('ignis stack: the embedded configuration scrapes the server itself', { timeout: 30_000 }, async (t) => {
   const dir = tempDir('ignis-e2e-stack-');
   t.after(dir.cleanup);
-  const child = spawnChild(process.execPath, [IGNIS_BIN, 'stack', '--web.listen-address=127.0.0.1:0', `--storage.tsdb.path=${join(dir.path, 'data')}`]);
+  const child = spawnChild(process.execPath, ignisNodeArgs(IGNIS_BIN, 'stack', '--web.listen-address=127.0.0.1:0', `--storage.tsdb.path=${join(dir.path, 'data')}`));
   t.after(() => child.stop());
   const port = await pollUntil('the stack to listen', 15_000, 20, async () => /msg="Listening on" address=\S*:(\d+)\s/.exec(child.output())?.[1]);
   const base = `http://127.0.0.1:${port}`;

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ignisNodeArgs } from '../../src/cmd/node-flags.js';
 import { repoRoot } from '../support/paths.js';
 
 test('ignis server serves /-/healthy, /-/ready and /metrics and exits 0 on SIGTERM', { timeout: 30_000 }, async () => {
@@ -15,7 +16,7 @@ test('ignis server serves /-/healthy, /-/ready and /metrics and exits 0 on SIGTE
   const config = join(dir, 'prometheus.yml');
   writeFileSync(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
   const args = ['server', `--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, '--web.listen-address=127.0.0.1:0'];
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/src/cmd/ignis.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ignisNodeArgs(join(repoRoot, 'dist/src/cmd/ignis.js'), ...args), { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 10_000);

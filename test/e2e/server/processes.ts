@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ignisNodeArgs } from '../../../src/cmd/node-flags.js';
 import { repoRoot } from '../../support/paths.js';
 import { findBinary } from '../../support/peers.js';
 import { freePort, pollUntil } from '../loopback.js';
@@ -60,7 +61,7 @@ export async function startIgnis(o: IgnisOptions): Promise<IgnisProcess> {
   const configPath = join(dir, 'prometheus.yml');
   writeFileSync(configPath, o.config);
   const dataDir = o.dataDir ?? join(dir, 'data');
-  const args = [
+  const args = ignisNodeArgs(
     IGNIS_BIN,
     'server',
     `--config.file=${configPath}`,
@@ -68,7 +69,7 @@ export async function startIgnis(o: IgnisOptions): Promise<IgnisProcess> {
     '--web.listen-address=127.0.0.1:0',
     '--scrape.discovery-reload-interval=1s',
     ...(o.args ?? []),
-  ];
+  );
   const peer = spawnChild(process.execPath, args);
   let port: number;
   try {
