@@ -18,6 +18,7 @@
 import type { Labels } from '../../model/labels/index.js';
 import { copyString, packedEquals, packLabels, unpackLabels, type LabelSource } from './label-codec.js';
 import { MemSeries } from './memseries.js';
+import { growBuffer, reserveBuffer, type ResizableBuffer } from './growable-buffer.js';
 import { SlotHashTable } from './slot-hash-table.js';
 
 /** Hash function of label sets (32 bits are used); `hashLabels32` by default, injectable to test collisions. */
@@ -97,19 +98,35 @@ export const F_ISO = 2;
 /** Page size of the reference → slot table: references are dense, so pages are mostly full. */
 const PAGE = 4096;
 
+/** Rows allocated at first, and by which the row table grows (1 MiB). */
+const FIRST_ROWS = 1024;
+const GROW_ROWS = 8192;
+/**
+ * Rows of address space reserved up front (16 M series: 2 GiB of address space, 128 MiB of it
+ * per million series committed as used). Past it the table is copied into a larger reservation.
+ */
+const RESERVED_ROWS = 1 << 24;
+
 /**
  * Series by reference, slot and labels. References are never reused; slots (row numbers) are
  * reused after a series is deleted.
  */
 export class SeriesStore {
-  /** Rows of `ROW` doubles, indexed by slot. Replaced when it grows: re-read after `add`. */
-  state: Float64Array = new Float64Array(ROW * 1024);
+  /** Memory of `state`, `istate`: grows in place (see `growable-buffer.ts`). */
+  #rowBuf: ResizableBuffer = reserveBuffer(FIRST_ROWS * ROW * 8, RESERVED_ROWS * ROW * 8);
+  /**
+   * Rows of `ROW` doubles, indexed by slot. It grows in place (no copy, no stall); only past 16 M
+   * series is it replaced: re-read it after `add` rather than keep it across one.
+   */
+  state: Float64Array = new Float64Array(this.#rowBuf);
   /** The same memory as `state`, as int32 words (row `slot` starts at `slot * ROW * 2`). */
-  istate: Int32Array = new Int32Array(this.state.buffer);
+  istate: Int32Array = new Int32Array(this.#rowBuf);
   /** Labels by slot, as given or packed (`label-codec.ts`); undefined: free slot. */
   readonly #labels: (LabelSource | undefined)[] = [];
+  /** Memory of `#refs`, grown in place like the rows. */
+  #refBuf: ResizableBuffer = reserveBuffer(FIRST_ROWS * 8, RESERVED_ROWS * 8);
   /** Reference by slot (0 for a free slot). */
-  #refs = new Float64Array(1024);
+  #refs = new Float64Array(this.#refBuf);
   readonly #freeSlots: number[] = [];
   /** Reference → slot + 1 (0: none), in pages. */
   readonly #pages: (Int32Array | undefined)[] = [];
@@ -256,18 +273,7 @@ export class SeriesStore {
     if (slot === undefined) {
       slot = this.#labels.length;
       this.#labels.push(kept);
-      if ((slot + 1) * ROW > this.state.length) {
-        // Grow by half: a doubling of a large table would hold three times its size during the copy.
-        const grown = new Float64Array(Math.ceil((this.state.length * 1.5) / ROW) * ROW);
-        grown.set(this.state);
-        this.state = grown;
-        this.istate = new Int32Array(grown.buffer);
-      }
-      if (slot >= this.#refs.length) {
-        const refs = new Float64Array(this.state.length / ROW);
-        refs.set(this.#refs);
-        this.#refs = refs;
-      }
+      if ((slot + 1) * ROW > this.state.length) this.#grow(slot + 1);
     } else {
       this.#labels[slot] = kept;
     }
@@ -299,6 +305,21 @@ export class SeriesStore {
     this.#size++;
     this.#byHash.insert(this.#key(labels), slot);
     return slot;
+  }
+
+  /** Makes room for `rows` rows (in place; a new buffer only past the reservation). */
+  #grow(rows: number): void {
+    const rowBuf = growBuffer(this.#rowBuf, rows * ROW * 8, GROW_ROWS * ROW * 8);
+    if (rowBuf !== this.#rowBuf) {
+      this.#rowBuf = rowBuf;
+      this.state = new Float64Array(rowBuf);
+      this.istate = new Int32Array(rowBuf);
+    }
+    const refBuf = growBuffer(this.#refBuf, (this.state.length / ROW) * 8, GROW_ROWS * 8);
+    if (refBuf !== this.#refBuf) {
+      this.#refBuf = refBuf;
+      this.#refs = new Float64Array(refBuf);
+    }
   }
 
   /** Removes series `ref` (no-op when absent); its slot is reused later, empty pages are freed. */
