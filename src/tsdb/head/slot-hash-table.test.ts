@@ -19,6 +19,7 @@ test('slot hash table agrees with a map of key → slots under random inserts an
         const t = new SlotHashTable();
         const ref = new Map<number, Set<number>>();
         const keyOf = new Map<number, number>();
+        let n = 0;
         for (const [ins, k, slot] of ops) {
           // Few distinct keys (many collisions), some of them far apart and negative.
           const key = Math.imul(k, spread) | 0;
@@ -35,6 +36,8 @@ test('slot hash table agrees with a map of key → slots under random inserts an
               ref.get(key)!.delete(slot);
             }
           }
+          // Also in the middle of incremental resizes, not only once they are done.
+          if (++n % 101 === 0) for (const [key, slots] of ref) assert.deepEqual(slotsOf(t, key), [...slots].sort((a, b) => a - b));
         }
         assert.equal(t.size, keyOf.size);
         for (const [key, slots] of ref) assert.deepEqual(slotsOf(t, key), [...slots].sort((a, b) => a - b));
@@ -50,7 +53,11 @@ test('slot hash table holds a million entries and finds each by key', () => {
   for (let i = 0; i < n; i++) t.insert(Math.imul(i, 0x45d9f3b) | 0, i);
   assert.equal(t.size, n);
   for (let i = 0; i < n; i += 997) assert.deepEqual(slotsOf(t, Math.imul(i, 0x45d9f3b) | 0), [i]);
-  for (let i = 0; i < n; i++) assert.ok(t.delete(Math.imul(i, 0x45d9f3b) | 0, i));
+  for (let i = 0; i < n; i++) {
+    assert.ok(t.delete(Math.imul(i, 0x45d9f3b) | 0, i));
+    // Entries not deleted yet are still found while the table shrinks step by step.
+    if (i % 9973 === 0 && i + 1 < n) assert.deepEqual(slotsOf(t, Math.imul(n - 1, 0x45d9f3b) | 0), [n - 1]);
+  }
   assert.equal(t.size, 0);
   assert.ok(t.bytes <= 1024 * 8 * 2);
 });
