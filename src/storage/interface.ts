@@ -140,6 +140,12 @@ export interface SeriesSet {
 export interface SelectRequest {
   readonly matchers: readonly LabelMatcher[];
   readonly hints?: SelectHints | undefined;
+  /**
+   * The `sortSeries` its `select` will pass (default true). With false a querier may skip
+   * preparing label order (the head's sort of a 100k-series selection) when the caller's result
+   * does not depend on the order (e.g. `count(…)`); a later sorted select must still get order.
+   */
+  readonly sortSeries?: boolean;
 }
 
 /** Read access to a time range `[mint, maxt]` (ms, inclusive) of a storage. Close it when done. */
@@ -155,7 +161,9 @@ export interface Querier {
   prefetch?(selects: readonly SelectRequest[], signal?: AbortSignal): Promise<void>;
   /**
    * Series matching all `matchers`, with samples restricted to the querier's range. At least one
-   * matcher must select something (the engine rejects selectors that match everything).
+   * matcher must select something (the engine rejects selectors that match everything). With
+   * `sortSeries` the set is in label order; without, in any order the querier finds cheapest
+   * (a sorted one included; a querier merging several sources still sorts, as merging needs it).
    */
   select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: LabelMatcher[]): SeriesSet;
   /** Sorted label names of series matching `matchers` (all series when none). */

@@ -6,6 +6,7 @@
 import { Labels } from '../../model/labels/index.js';
 import type { Queryable, Querier, SelectRequest, SeriesSet } from '../../storage/index.js';
 import { planSelects } from './prefetch.js';
+import { orderFreeSelectors } from './select-order.js';
 import { parseExpr, ALL_FEATURES, type Expr } from '../parser/index.js';
 import { Annotations } from './annotations.js';
 import { BadQueryError, UnsupportedHistogramError } from './errors.js';
@@ -120,7 +121,8 @@ export class Query {
       const tPrepared = performance.now();
       stats.timings.queryPreparationTime = (tPrepared - tQueued) / 1000;
       try {
-        if (querier.prefetch) await prefetch(querier, planSelects(plan, mint, maxt, this.#times.stepMs), combined, opts.timeoutMs, control);
+        const orderFree = orderFreeSelectors(plan, isRange);
+        if (querier.prefetch) await prefetch(querier, planSelects(plan, mint, maxt, this.#times.stepMs, orderFree), combined, opts.timeoutMs, control);
         const shared: EvalShared = {
           querier,
           lookbackMs: this.#lookbackMs,
@@ -129,6 +131,7 @@ export class Query {
           control,
           annotations,
           isRangeQuery: isRange,
+          orderFree,
         };
         const range = stepRange(this.#times.startMs, this.#times.endMs, this.#times.stepMs);
         const ev = new Evaluator(shared, range);

@@ -9,10 +9,13 @@ import { Window } from './functions/index.js';
 import type { MatrixSelectorPlan, VectorSelectorPlan } from './plan.js';
 import { isStaleNaN, markHist, newSeries, newStepSeries, type Series, type StepSeries } from './value.js';
 
-/** Opens the series of `vs` for samples in `[mint, maxt]` (ms, inclusive). */
+/**
+ * Opens the series of `vs` for samples in `[mint, maxt]` (ms, inclusive), in label order unless
+ * the query's result does not depend on it (`EvalShared.orderFree`).
+ */
 export function selectSeries(ev: Evaluator, vs: VectorSelectorPlan, mint: number, maxt: number, func?: string, rangeMs?: number): SeriesSet {
   const hints = { start: mint, end: maxt, step: ev.range.intervalMs, ...(rangeMs ? { range: rangeMs } : {}), ...(func ? { func } : {}) };
-  const set = ev.shared.querier.select(true, hints, ...vs.matchers);
+  const set = ev.shared.querier.select(!ev.shared.orderFree.has(vs), hints, ...vs.matchers);
   for (const w of set.warnings()) ev.shared.annotations.storageWarning(w);
   return set;
 }

@@ -16,7 +16,7 @@ import { evalMatrixSelectorRaw, evalVectorSelector } from './eval-selectors.js';
 import { stepRange, type EvalResult, type MatrixResult, type StepRange } from './eval-result.js';
 import { BadQueryError, EvalError, UnsupportedHistogramError } from './errors.js';
 import type { ExecControl, SampleBudget } from './limits.js';
-import type { Plan, SubqueryPlan } from './plan.js';
+import type { Plan, SubqueryPlan, VectorSelectorPlan } from './plan.js';
 import { hasHistPoints, newSeries, newStepSeries, totalStepPoints, type Series, type StepSeries } from './value.js';
 
 /** What every evaluator of one query shares (sub-evaluators for subqueries included). */
@@ -30,6 +30,8 @@ export interface EvalShared {
   readonly annotations: Annotations;
   /** True for range queries (some functions warn there, e.g. `sort`). */
   readonly isRangeQuery: boolean;
+  /** Selectors that select without label order (`orderFreeSelectors`); others ask for it. */
+  readonly orderFree: ReadonlySet<VectorSelectorPlan>;
 }
 
 /** Evaluates plans over one step range. */

@@ -7,6 +7,15 @@ import { compareStrings } from '../../model/labels/index.js';
 import type { LabelMatcher, Querier, SelectHints, SelectRequest, SeriesSet } from '../interface.js';
 import { MergeSeriesSet } from './merge-series-set.js';
 
+/**
+ * `selects` with every request asking for label order: a merge of several sources selects each
+ * of them sorted, whatever its caller asked for, so their prefetches must prepare that.
+ */
+export function sortedRequests(selects: readonly SelectRequest[]): readonly SelectRequest[] {
+  if (selects.every((r) => r.sortSeries !== false)) return selects;
+  return selects.map((r) => (r.sortSeries !== false ? r : { ...r, sortSeries: true }));
+}
+
 /** Sorted union of sorted string lists, without duplicates. */
 function unionSorted(lists: readonly string[][]): string[] {
   if (lists.length === 1) return lists[0]!;
@@ -28,9 +37,13 @@ export class MergeQuerier implements Querier {
     this.#qs = queriers;
   }
 
-  /** Every source's `prefetch`, one after the other (sources with none are skipped). */
+  /**
+   * Every source's `prefetch`, one after the other (sources with none are skipped), each asked
+   * for sorted series as `select` will ask them.
+   */
   async prefetch(selects: readonly SelectRequest[], signal?: AbortSignal): Promise<void> {
-    for (const q of this.#qs) await q.prefetch?.(selects, signal);
+    const sorted = sortedRequests(selects);
+    for (const q of this.#qs) await q.prefetch?.(sorted, signal);
   }
 
   /** Always sorted by labels (merging needs sorted inputs, so every source is asked to sort). */

@@ -9,7 +9,7 @@
  * nothing without `remote_read`.
  */
 import type { LabelMatcher, Querier, Queryable, SelectHints, SelectRequest, SeriesSet } from '../interface.js';
-import { MergeQuerier } from '../merge/index.js';
+import { MergeQuerier, sortedRequests } from '../merge/index.js';
 
 /** `local` merged with whatever `remotes()` returns at the time each querier is opened. */
 export class FanoutQueryable implements Queryable {
@@ -51,9 +51,13 @@ export class FanoutQuerier implements Querier {
     this.#merged = new MergeQuerier([local, ...remotes]);
   }
 
-  /** Prefetches every remote source and the local one (the TSDB matches in slices there) concurrently. */
+  /**
+   * Prefetches every remote source and the local one (the TSDB matches in slices there)
+   * concurrently, each for sorted series (the merge selects them sorted).
+   */
   async prefetch(selects: readonly SelectRequest[], signal?: AbortSignal): Promise<void> {
-    await Promise.all([this.#local, ...this.#remotes].map((q) => q.prefetch?.(selects, signal)));
+    const sorted = sortedRequests(selects);
+    await Promise.all([this.#local, ...this.#remotes].map((q) => q.prefetch?.(sorted, signal)));
   }
 
   select(sortSeries: boolean, hints: SelectHints | undefined, ...matchers: LabelMatcher[]): SeriesSet {

@@ -584,8 +584,11 @@ export class HeadQuerier implements Querier {
   readonly #mint: number;
   readonly #maxt: number;
   readonly #snapshot: number;
-  /** Selections made by `prefetch`, by `matchersKey`. */
-  readonly #prepared = new Map<string, { matched: Matched; order: ArrayLike<number> | undefined }>();
+  /**
+   * Selections made by `prefetch`, by `matchersKey`; `sorted` once `order` is the label order
+   * (an unsorted request leaves it out: postings order).
+   */
+  readonly #prepared = new Map<string, { matched: Matched; order: ArrayLike<number> | undefined; sorted: boolean }>();
   #closed = false;
 
   constructor(head: Head, mint: number, maxt: number, snapshot: number) {
@@ -641,12 +644,20 @@ export class HeadQuerier implements Querier {
     const slices = new Slices(signal);
     for (const r of selects) {
       const key = matchersKey(r.matchers);
-      if (this.#prepared.has(key)) continue;
-      const matched = await this.#matchingSliced(r.matchers, slices);
-      await slices.pause();
-      const order = matched.refs.length > 1 ? await labelOrderSliced(this.#head, matched.refs, slices) : undefined;
-      this.#prepared.set(key, { matched, order });
-      await slices.pause();
+      const sort = r.sortSeries !== false;
+      let prep = this.#prepared.get(key);
+      if (prep !== undefined && (prep.sorted || !sort)) continue;
+      if (prep === undefined) {
+        const matched = await this.#matchingSliced(r.matchers, slices);
+        prep = { matched, order: undefined, sorted: matched.refs.length <= 1 };
+        this.#prepared.set(key, prep);
+        await slices.pause();
+      }
+      if (sort && !prep.sorted) {
+        prep.order = await labelOrderSliced(this.#head, prep.matched.refs, slices);
+        prep.sorted = true;
+        await slices.pause();
+      }
     }
   }
 
@@ -657,8 +668,14 @@ export class HeadQuerier implements Querier {
 
   select(sortSeries: boolean, _hints: SelectHints | undefined, ...matchers: LabelMatcher[]): SeriesSet {
     const ready = this.#closed ? undefined : this.#prepared.get(matchersKey(matchers));
-    // A prefetched selection is sorted: a sorted set is also a valid unsorted one.
-    if (ready !== undefined) return new HeadSeriesSet(ready.matched, ready.order, this.#head, this.#mint, this.#maxt);
+    if (ready !== undefined) {
+      // Prefetched without order for an unsorted request: sort now (a sorted set also serves an unsorted select).
+      if (sortSeries && !ready.sorted) {
+        ready.order = labelOrder(this.#head, ready.matched.refs);
+        ready.sorted = true;
+      }
+      return new HeadSeriesSet(ready.matched, ready.order, this.#head, this.#mint, this.#maxt);
+    }
     const matched = this.#matching(matchers);
     const order = sortSeries && matched.refs.length > 1 ? labelOrder(this.#head, matched.refs) : undefined;
     return new HeadSeriesSet(matched, order, this.#head, this.#mint, this.#maxt);
