@@ -73,7 +73,10 @@ export class RuleFileError extends IgnisError {
   }
 }
 
-/** The result of parsing: groups (empty when YAML decoding failed), every error, warnings. */
+/**
+ * The result of parsing: groups, every error, warnings. Use the groups only when `errors` is
+ * empty (they are empty when YAML decoding failed, and hold the offending rules otherwise).
+ */
 export interface ParsedRuleFile {
   readonly groups: readonly RuleGroupSpec[];
   readonly errors: readonly RuleFileError[];
