@@ -4,6 +4,7 @@
 import { verbGroup } from '../verbs.js';
 import { checkConfigCommand } from './check-config.js';
 import { checkMetricsCommand } from './check-metrics.js';
+import { checkRulesCommand } from './check-rules.js';
 import { checkWebConfigCommand } from './check-web-config.js';
 import { tsdbCommand } from './tsdb-command.js';
 
@@ -14,6 +15,7 @@ const checkCommand = verbGroup(
   new Map([
     ['config', checkConfigCommand],
     ['metrics', checkMetricsCommand],
+    ['rules', checkRulesCommand],
     ['web-config', checkWebConfigCommand],
   ]),
 );
