@@ -306,7 +306,7 @@ async function runMode(wal: boolean): Promise<void> {
   const hs = head.memoryStats();
   const walBytes = dir ? fs.readdirSync(dir).reduce((a, n) => a + fs.statSync(join(dir, n)).size, 0) : 0;
   const per = (b: number): number => Math.round(b / series);
-  const headExternal = hs.stateRowBytes + hs.arenaBytes + hs.openChunkCapacityBytes + hs.otherTypedArrayBytes;
+  const headExternal = hs.stateRowBytes + hs.arenaBytes + hs.openChunkCapacityBytes + hs.otherTypedArrayBytes + hs.postingsBytes;
   console.log(
     JSON.stringify({
       bench: 'head_append',
@@ -348,6 +348,7 @@ async function runMode(wal: boolean): Promise<void> {
         ext_closed_chunk_slabs: per(hs.arenaBytes),
         ext_open_chunks: per(hs.openChunkCapacityBytes),
         ext_other_head_arrays: per(hs.otherTypedArrayBytes),
+        ext_postings: per(hs.postingsBytes),
         ext_not_head: per(mem.arrayBuffers - headExternal),
         rss_rest: per(mem.rss - mem.heapTotal - mem.arrayBuffers),
       },

@@ -107,6 +107,8 @@ export interface HeadMemoryStats {
   stateRowsUsed: number;
   /** Other typed arrays of the head (reference → slot pages). */
   otherTypedArrayBytes: number;
+  /** Typed arrays of the postings lists. */
+  postingsBytes: number;
   /** Encoded bytes of all chunks. */
   chunkBytes: number;
   chunks: number;
@@ -636,6 +638,7 @@ export class Head implements Appendable, Queryable, AppendContext {
       stateRows: this.series.state.length / ROW,
       stateRowsUsed: this.series.slotCount(),
       otherTypedArrayBytes: this.series.pageBytes(),
+      postingsBytes: this.postings.bytes(),
       chunkBytes: this.arena.chunkBytes + openBytes,
       chunks: this.arena.chunks + open,
       jsObjects: objects,

@@ -1,42 +1,70 @@
 /**
  * The head's inverted index: label name → label value → ascending series references, plus the
  * list of all references. Owned by the event loop like the rest of the head; no locks.
+ *
+ * Lists live in typed arrays (`RefList`), and a value held by one series keeps its reference
+ * as a plain number in the value map, with no list at all: a label with 500 k distinct values
+ * (one series each) costs map entries only, not 500 k arrays for every major GC to mark.
  */
 import type { Labels } from '../../model/labels/index.js';
 import { compareStrings } from '../../model/labels/index.js';
-import { insertSorted, unionSorted, type SortedRefs } from './sorted-lists.js';
+import { RefList } from './ref-list.js';
+import { unionSorted, type SortedRefs } from './sorted-lists.js';
+import { ValueOrder } from './value-order.js';
 
 const EMPTY: SortedRefs = Object.freeze([]);
 
+/** The references of one label pair: a lone reference, or a list of two or more. */
+type Entry = number | RefList;
+
+/** The values of one label name, and their order for `labelValues`. */
+interface NameIndex {
+  readonly values: Map<string, Entry>;
+  readonly order: ValueOrder;
+}
+
+function refsOf(e: Entry): SortedRefs {
+  return typeof e === 'number' ? [e] : e.view();
+}
+
 /**
- * In-memory postings. Lists returned by `get`/`all` are the live arrays: callers must treat
- * them as read-only and must not keep them across a later `add`/`delete` when they need a
- * stable view (`snapshot` copies). References are expected to grow, which makes `add` O(labels).
+ * In-memory postings. Lists returned by `get`/`all` are views of the live lists: callers must
+ * treat them as read-only and must not keep them across a later `add`/`delete` (copy them to
+ * keep a stable view). References are expected to grow, which makes `add` O(labels).
  */
 export class MemPostings {
-  readonly #byName = new Map<string, Map<string, number[]>>();
-  #all: number[] = [];
+  readonly #byName = new Map<string, NameIndex>();
+  #all: RefList | undefined = undefined;
 
   /** Number of series indexed. */
   get size(): number {
-    return this.#all.length;
+    return this.#all?.length ?? 0;
   }
 
   /** Indexes series `ref` under each of its label pairs. */
   add(ref: number, labels: Labels): void {
-    insertSorted(this.#all, ref);
+    if (this.#all === undefined) this.#all = new RefList(ref, 1024);
+    else this.#all.insert(ref);
     const n = labels.length;
     for (let i = 0; i < n; i++) {
       const name = labels.nameAt(i);
-      let values = this.#byName.get(name);
-      if (values === undefined) {
-        values = new Map();
-        this.#byName.set(name, values);
+      let ni = this.#byName.get(name);
+      if (ni === undefined) {
+        ni = { values: new Map(), order: new ValueOrder() };
+        this.#byName.set(name, ni);
       }
+      const values = ni.values;
       const value = labels.valueAt(i);
-      const list = values.get(value);
-      if (list === undefined) values.set(value, [ref]);
-      else insertSorted(list, ref);
+      const e = values.get(value);
+      if (e === undefined) {
+        values.set(value, ref);
+        ni.order.added(value);
+      } else if (typeof e !== 'number') e.insert(ref);
+      else if (e !== ref) {
+        const list = new RefList(e);
+        list.insert(ref);
+        values.set(value, list);
+      }
     }
   }
 
@@ -57,48 +85,48 @@ export class MemPostings {
         vs.add(value);
       });
     }
+    const keep = (r: number): boolean => !series.has(r);
     for (const [name, vs] of affected) {
-      const values = this.#byName.get(name);
-      if (values === undefined) continue;
+      const ni = this.#byName.get(name);
+      if (ni === undefined) continue;
+      const values = ni.values;
       for (const value of vs) {
-        const list = values.get(value);
-        if (list === undefined) continue;
-        const kept = list.filter((r) => !series.has(r));
-        if (kept.length === 0) values.delete(value);
-        else values.set(value, kept);
+        const e = values.get(value);
+        if (e === undefined) continue;
+        const left = typeof e === 'number' ? (series.has(e) ? 0 : 1) : e.filter(keep);
+        if (left === 0) {
+          values.delete(value);
+          ni.order.removed();
+        } else if (left === 1 && typeof e !== 'number') values.set(value, e.last());
       }
       if (values.size === 0) this.#byName.delete(name);
     }
-    this.#all = this.#all.filter((r) => !series.has(r));
+    if (this.#all !== undefined && this.#all.filter(keep) === 0) this.#all = undefined;
   }
 
   /** References of series with label `name` = `value` (empty when none). */
   get(name: string, value: string): SortedRefs {
-    return this.#byName.get(name)?.get(value) ?? EMPTY;
+    const e = this.#byName.get(name)?.values.get(value);
+    return e === undefined ? EMPTY : refsOf(e);
   }
 
   /** References of every indexed series. */
   all(): SortedRefs {
-    return this.#all;
+    return this.#all?.view() ?? EMPTY;
   }
 
   /** The union of the lists of `name` for each of `values` (missing values contribute nothing). */
   getMany(name: string, values: readonly string[]): SortedRefs {
-    const vs = this.#byName.get(name);
+    const vs = this.#byName.get(name)?.values;
     if (vs === undefined) return EMPTY;
-    const lists: SortedRefs[] = [];
-    for (const v of values) {
-      const l = vs.get(v);
-      if (l !== undefined) lists.push(l);
-    }
-    return unionSorted(lists);
+    return unionOf(values.map((v) => vs.get(v)));
   }
 
   /** References of every series that has label `name` (any value). */
   forName(name: string): SortedRefs {
-    const vs = this.#byName.get(name);
+    const vs = this.#byName.get(name)?.values;
     if (vs === undefined) return EMPTY;
-    return unionSorted([...vs.values()]);
+    return unionOf(vs.values());
   }
 
   /** Sorted label names present in the index. */
@@ -106,21 +134,31 @@ export class MemPostings {
     return [...this.#byName.keys()].sort(compareStrings);
   }
 
-  /** Sorted values of label `name` present in the index. */
+  /**
+   * Sorted values of label `name` present in the index (a fresh array). The order is kept
+   * between calls (see `ValueOrder`): after the first call, a call costs O(values), not a sort.
+   */
   labelValues(name: string): string[] {
-    const vs = this.#byName.get(name);
-    return vs === undefined ? [] : [...vs.keys()].sort(compareStrings);
+    const ni = this.#byName.get(name);
+    return ni === undefined ? [] : ni.order.sorted(ni.values);
   }
 
   /** Unsorted values of `name` (for matcher evaluation, where order does not matter). */
   rawLabelValues(name: string): IterableIterator<string> {
-    const vs = this.#byName.get(name);
+    const vs = this.#byName.get(name)?.values;
     return vs === undefined ? [].values() : vs.keys();
   }
 
   /** Number of distinct values of `name` (0 when absent). */
   valueCount(name: string): number {
-    return this.#byName.get(name)?.size ?? 0;
+    return this.#byName.get(name)?.values.size ?? 0;
+  }
+
+  /** Bytes of the typed arrays holding the lists (outside the JS heap; for memory accounting). O(label pairs). */
+  bytes(): number {
+    let n = this.#all?.bytes ?? 0;
+    for (const ni of this.#byName.values()) for (const e of ni.values.values()) if (typeof e !== 'number') n += e.bytes;
+    return n;
   }
 
   /**
@@ -128,6 +166,23 @@ export class MemPostings {
    * the TSDB status page (cardinality per label pair).
    */
   forEach(fn: (name: string, value: string, refs: SortedRefs) => void): void {
-    for (const [name, vs] of this.#byName) for (const [value, refs] of vs) fn(name, value, refs);
+    for (const [name, ni] of this.#byName) for (const [value, e] of ni.values) fn(name, value, refsOf(e));
   }
+}
+
+/**
+ * The union of entries (undefined ones contribute nothing): lone references are gathered into
+ * one sorted list first, so that a name with many single-series values merges two lists per
+ * level of the merge tree, not one per value.
+ */
+function unionOf(entries: Iterable<Entry | undefined>): SortedRefs {
+  const lists: SortedRefs[] = [];
+  let lone: number[] | undefined;
+  for (const e of entries) {
+    if (e === undefined) continue;
+    if (typeof e === 'number') (lone ??= []).push(e);
+    else lists.push(e.view());
+  }
+  if (lone !== undefined) lists.push(lone.length > 1 ? new Float64Array(lone).sort() : lone);
+  return unionSorted(lists);
 }

@@ -4,8 +4,11 @@
  * their inputs and return fresh arrays (or one of the inputs when the result equals it).
  */
 
-/** An ascending, duplicate-free list of series references. */
-export type SortedRefs = readonly number[];
+/**
+ * An ascending, duplicate-free list of series references: an array, or a typed array (the
+ * head's postings are `Uint32Array` views, see `RefList`).
+ */
+export type SortedRefs = ArrayLike<number> & Iterable<number>;
 
 const EMPTY: SortedRefs = Object.freeze([]);
 

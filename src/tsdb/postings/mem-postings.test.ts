@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Labels } from '../../model/labels/index.js';
+import { MemPostings } from './index.js';
+import { RefList } from './ref-list.js';
+import { sortLabelStrings } from './value-order.js';
+
+/** The series of reference `ref` in the model below: few names, values shared by many or by one. */
+function labelsOf(ref: number): Labels {
+  return Labels.fromStrings('__name__', `m${ref % 3}`, 'id', `v${ref}`, 'pair', `p${ref >> 1}`, ...(ref % 5 === 0 ? ['odd', 'x'] : []));
+}
+
+test('MemPostings agrees with a model under adds in any reference order and deletes (lone references, lists, shrinking lists)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 400 })), { maxLength: 600 }), (ops) => {
+      const p = new MemPostings();
+      const live = new Set<number>();
+      let step = 0;
+      for (const [add, ref] of ops) {
+        // Label values read between changes (the kept order is merged, not rebuilt).
+        if (++step % 37 === 0) {
+          const ids = [...live].map((r) => `v${r}`).sort();
+          assert.deepEqual(p.labelValues('id'), ids);
+        }
+        if (add && !live.has(ref)) {
+          p.add(ref, labelsOf(ref));
+          live.add(ref);
+        } else if (!add && live.has(ref)) {
+          p.delete(new Map([[ref, labelsOf(ref)]]));
+          live.delete(ref);
+        }
+      }
+      const refs = [...live].sort((a, b) => a - b);
+      assert.deepEqual([...p.all()], refs);
+      assert.equal(p.size, refs.length);
+      const want = new Map<string, Map<string, number[]>>();
+      for (const r of refs) {
+        labelsOf(r).forEach((n, v) => {
+          if (!want.has(n)) want.set(n, new Map());
+          const vs = want.get(n)!;
+          if (!vs.has(v)) vs.set(v, []);
+          vs.get(v)!.push(r);
+        });
+      }
+      assert.deepEqual(p.labelNames(), [...want.keys()].sort());
+      for (const [n, vs] of want) {
+        assert.deepEqual(p.labelValues(n), [...vs.keys()].sort());
+        for (const [v, rs] of vs) assert.deepEqual([...p.get(n, v)], rs);
+        const every = [...vs.values()].flat().sort((a, b) => a - b);
+        assert.deepEqual([...p.forName(n)], every);
+        const some = [...vs.keys()].filter((_, i) => i % 2 === 0);
+        assert.deepEqual([...p.getMany(n, [...some, 'missing'])], some.flatMap((v) => vs.get(v)!).sort((a, b) => a - b));
+      }
+      let pairs = 0;
+      p.forEach(() => pairs++);
+      assert.equal(pairs, [...want.values()].reduce((a, vs) => a + vs.size, 0));
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('RefList keeps references sorted and switches to float64 for references past 2^32', () => {
+  const l = new RefList(10);
+  for (const r of [12, 11, 5, 12, 2 ** 32 + 3, 2 ** 40]) l.insert(r);
+  assert.deepEqual([...l.view()], [5, 10, 11, 12, 2 ** 32 + 3, 2 ** 40]);
+  assert.equal(l.insert(11), false);
+  assert.equal(l.filter((r) => r !== 11), 5);
+  assert.deepEqual([...l.view()], [5, 10, 12, 2 ** 32 + 3, 2 ** 40]);
+});
+
+test('label values sort by code point, also where UTF-16 order differs (surrogate pairs against U+E000 and up)', () => {
+  const astral = '\u{1F600}';
+  assert.deepEqual(sortLabelStrings(['b', '\uFFFD', astral, 'a']), ['a', 'b', '\uFFFD', astral]);
+  assert.deepEqual(sortLabelStrings(['c', 'a', 'b']), ['a', 'b', 'c']);
+});
