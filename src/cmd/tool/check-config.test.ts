@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYAML } from 'yaml';
@@ -57,7 +58,6 @@ test('promtool fixtures (oracle: config/promtool/expected-results.yml)', { skip:
   const dir = fixtures!;
   const exp = parseYAML(readFileSync(join(dir, 'expected-results.yml'), 'utf8')) as PromtoolExpected;
   let passed = 0;
-  let skipped = 0;
   for (const c of exp.check_config) {
     const path = join(dir, c.file);
     const argv = [...(c.syntax_only ? ['--syntax-only'] : []), path];
@@ -69,9 +69,12 @@ test('promtool fixtures (oracle: config/promtool/expected-results.yml)', { skip:
       } else assert.equal(r.code, c.exit_code, r.stderr);
       passed++;
     });
-    if (c.exit_code_with_lint_fatal !== undefined && c.exit_code_with_lint_fatal !== c.exit_code) {
-      skipped++;
-      await t.test(`${c.file} --lint-fatal`, { skip: 'needs the rule-file parser (duplicate-rules lint), which has not landed yet' }, () => {});
+    if (c.exit_code_with_lint_fatal !== undefined) {
+      await t.test(`${c.file} --lint-fatal`, async () => {
+        const r = await check(['--lint-fatal', path]);
+        assert.equal(r.code, c.exit_code_with_lint_fatal, r.stderr);
+        passed++;
+      });
     }
   }
   const tl = exp.too_long_scrape_interval;
@@ -104,7 +107,19 @@ test('promtool fixtures (oracle: config/promtool/expected-results.yml)', { skip:
       passed++;
     });
   }
-  t.diagnostic(`promtool fixtures: ${passed} passed, ${skipped} skipped (rule files)`);
+  t.diagnostic(`promtool fixtures: ${passed} passed, 0 skipped`);
+});
+
+test('rule files are checked with the duplicate-rules lint, promtool style', { skip: fixtures ? false : 'conformance data absent' }, async () => {
+  const cfg = join(fixtures!, 'prometheus-config.lint.yml');
+  const rules = join(fixtures!, 'prometheus-rules.lint.yml');
+  const lint = 'lint error 1 duplicate rule(s) found.\nMetric: HighRequestLatency\nLabel(s):\n\tseverity: page\nMight cause inconsistency while recording expressions';
+  const stdout = `Checking ${cfg}\n  SUCCESS: 1 rule files found\n SUCCESS: ${cfg} is valid prometheus config file syntax\n\nChecking ${rules}\n\n`;
+  assert.deepEqual(await check([cfg]), { code: 0, stdout, stderr: `  FAILED:\n     ${lint}\n` });
+  assert.deepEqual(await check(['--lint-fatal', cfg]), { code: 3, stdout, stderr: `  FAILED:\n     ${lint}\n` });
+  const none = await check(['--lint=none', '--lint-fatal', cfg]);
+  assert.equal(none.code, 0);
+  assert.equal(none.stdout, `Checking ${cfg}\n  SUCCESS: 1 rule files found\n SUCCESS: ${cfg} is valid prometheus config file syntax\n\nChecking ${rules}\n  SUCCESS: 2 rules found\n\n`);
 });
 
 test('agent mode: --agent rejects rule files', { skip: conformancePath('config/agent_mode.with_rule_files.yml') ? false : 'conformance data absent' }, async () => {
@@ -146,4 +161,31 @@ test('same stdout and exit code as promtool 2.42 on our own corpus (oracle: the 
   }
   t.diagnostic(`check config vs promtool 2.42: ${files.length - mismatches.length}/${files.length} files with the same exit code and stdout`);
   assert.deepEqual(mismatches, []);
+});
+
+test('rule files: same stdout, stderr and exit code as promtool 2.42 (oracle: the real binary)', { skip: skipWithoutBinary('promtool') || (fixtures && conformancePath('rules/promtool') ? false : 'conformance data absent') }, async (t) => {
+  const rulesDir = conformancePath('rules/promtool')!;
+  const tmp = mkdtempSync(join(tmpdir(), 'ignis-check-config-'));
+  try {
+    // A glob over rule files with errors, lint findings and none, next to plain files.
+    writeFileSync(join(tmp, 'glob.yml'), `rule_files:\n  - ${rulesDir}/rules*.yml\n  - ${rulesDir}/bad-rules-*.yml\n`);
+    writeFileSync(join(tmp, 'good.yml'), `rule_files:\n  - ${rulesDir}/rules.yml\n  - ${rulesDir}/unittest-no-match-*.yml\n`);
+    const calls = [
+      [join(fixtures!, 'prometheus-config.lint.yml')],
+      ['--lint-fatal', join(fixtures!, 'prometheus-config.lint.yml')],
+      ['--lint-fatal', join(tmp, 'good.yml')],
+      [join(tmp, 'glob.yml')],
+      ['--lint=none', join(tmp, 'glob.yml'), join(tmp, 'good.yml')],
+    ];
+    const mismatches: string[] = [];
+    for (const args of calls) {
+      const ours = await check(args);
+      const theirs = await promtool(['check', 'config', ...args], tmp);
+      if (JSON.stringify(ours) !== JSON.stringify(theirs)) mismatches.push(`${args.join(' ')}:\n ours ${JSON.stringify(ours)}\n promtool ${JSON.stringify(theirs)}`);
+    }
+    t.diagnostic(`check config with rule files vs promtool 2.42: ${calls.length - mismatches.length}/${calls.length} calls identical`);
+    assert.deepEqual(mismatches, []);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
