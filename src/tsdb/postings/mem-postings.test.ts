@@ -74,3 +74,26 @@ test('label values sort by code point, also where UTF-16 order differs (surrogat
   assert.deepEqual(sortLabelStrings(['b', '\uFFFD', astral, 'a']), ['a', 'b', '\uFFFD', astral]);
   assert.deepEqual(sortLabelStrings(['c', 'a', 'b']), ['a', 'b', 'c']);
 });
+
+test('label values of a name with many values stay sorted while values come and go (the order kept as values are added)', () => {
+  const p = new MemPostings();
+  const live = new Set<number>();
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  for (let round = 0; round < 6; round++) {
+    for (let i = 0; i < 5000; i++) {
+      const ref = 1 + rnd(40000);
+      if (live.has(ref)) continue;
+      p.add(ref, Labels.fromStrings('id', `v${ref}`));
+      live.add(ref);
+    }
+    const gone = new Map<number, Labels>();
+    for (const r of live) if (rnd(7) === 0) gone.set(r, Labels.fromStrings('id', `v${r}`));
+    p.delete(gone);
+    for (const r of gone.keys()) live.delete(r);
+    assert.deepEqual(p.labelValues('id'), [...live].map((r) => `v${r}`).sort());
+  }
+});

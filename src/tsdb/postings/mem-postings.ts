@@ -58,7 +58,7 @@ export class MemPostings {
       const e = values.get(value);
       if (e === undefined) {
         values.set(value, ref);
-        ni.order.added(value);
+        ni.order.added(value, values);
       } else if (typeof e !== 'number') e.insert(ref);
       else if (e !== ref) {
         const list = new RefList(e);
@@ -96,7 +96,7 @@ export class MemPostings {
         const left = typeof e === 'number' ? (series.has(e) ? 0 : 1) : e.filter(keep);
         if (left === 0) {
           values.delete(value);
-          ni.order.removed();
+          ni.order.removed(value);
         } else if (left === 1 && typeof e !== 'number') values.set(value, e.last());
       }
       if (values.size === 0) this.#byName.delete(name);
