@@ -1,20 +1,22 @@
 /**
  * The scrape loop of one target (upstream's `scrapeLoop`): waits for the target's start offset,
  * then scrapes every interval on a fixed tick, appends each body and the synthetic series as one
- * batch, records the outcome on the target, and on stop optionally writes end-of-run stale
- * markers once the target has had the chance to come back.
+ * batch (a large body in pieces across event-loop turns, still committed once), records the
+ * outcome on the target, and on stop optionally writes end-of-run stale markers once the target
+ * has had the chance to come back.
  *
  * Schedule. Ticks are `offset + k·interval` on the monotonic clock, like a Go ticker: a scrape
  * that overruns its interval is followed at once by the next one, further missed ticks are
  * dropped. Sample timestamps come from the wall clock and are snapped to the aligned tick when
  * within min(2 ms, interval/100) of it, as upstream does for better compression.
  *
- * Stopping. `stop()` ends the loop after the scrape in flight (bounded by the timeout); the
- * pool's shutdown signal instead aborts the request and drops its result, and suppresses stale
- * markers (a restarted server carries on where it stopped). End-of-run staleness waits until the
- * next scrape would have happened, records that time, waits one more interval plus 10 %, then
- * appends stale markers for every series and synthetic series at the recorded time, unless the
- * target came back in the meantime (`disableEndOfRunStaleness`).
+ * Stopping. `stop()` ends the loop after the scrape in flight (bounded by the timeout); a body
+ * still being appended in pieces is dropped instead (rolled back, as if never scraped). The
+ * pool's shutdown signal aborts the request or the pieces and drops the result, and suppresses
+ * stale markers (a restarted server carries on where it stopped). End-of-run staleness waits
+ * until the next scrape would have happened, records that time, waits one more interval plus
+ * 10 %, then appends stale markers for every series and synthetic series at the recorded time,
+ * unless the target came back in the meantime (`disableEndOfRunStaleness`).
  */
 import type { Logger } from '../util/index.js';
 import { errorMessage } from '../util/index.js';
@@ -55,7 +57,26 @@ export interface LoopOptions {
   readonly logger: Logger;
   /** Start at once instead of waiting for the target's offset (tests). */
   readonly skipOffset?: boolean;
+  /** How large bodies are appended in pieces; `APPEND_PIECES` by default (tests make pieces smaller). */
+  readonly pieces?: AppendPieces;
 }
+
+/** When and how a body is appended in pieces across event-loop turns. */
+export interface AppendPieces {
+  /** Bodies of fewer bytes are appended in one go, synchronously. */
+  readonly minBytes: number;
+  /** Work per piece (ms); the pieces after the first are shortened after a busy turn (`TurnSlices`). */
+  readonly sliceMs: number;
+}
+
+/**
+ * A body of 64 KiB (about 1,000 samples of the bench targets' series) takes well under a
+ * millisecond on a quiet machine: smaller ones are appended at once. Larger ones run in pieces of
+ * 5 ms, so that a turn holding a piece and a query slice (10 ms plus 5 of slack for other work,
+ * see `util/turns.ts`) stays near 15 ms; on a quiet machine a 10,000-sample body still fits in
+ * one piece, under load (parse at 10-70 ms) it no longer holds the loop for the whole body.
+ */
+export const APPEND_PIECES: AppendPieces = { minBytes: 64 * 1024, sliceMs: 5 };
 
 const EMPTY = Buffer.alloc(0);
 
@@ -65,6 +86,7 @@ export class ScrapeLoop {
   readonly #appender: BodyAppender;
   readonly #report: ReportWriter;
   readonly #intervalLabel: string;
+  readonly #pieces: AppendPieces;
   #forcedError: Error | undefined;
   #started = false;
   #stopped = false;
@@ -82,6 +104,7 @@ export class ScrapeLoop {
     this.#appender = new BodyAppender(opts.append, opts.cache, new SeriesKeyCache(), opts.appendMetrics);
     this.#report = new ReportWriter(opts.target.labels, opts.extraMetrics);
     this.#intervalLabel = goDurationString(opts.intervalMs);
+    this.#pieces = opts.pieces ?? APPEND_PIECES;
     opts.target.setMetadataStore(opts.cache);
   }
 
@@ -239,7 +262,14 @@ export class ScrapeLoop {
         }
         o.logger.debug({ err: scrapeErr.message }, 'Scrape failed');
       }
-      res = this.#appender.append(app, body?.body ?? EMPTY, body?.contentType ?? '', appendTime);
+      const r = await this.#appendBody(app, body?.body ?? EMPTY, body?.contentType ?? '', appendTime);
+      if (r === undefined) {
+        // Stopped or shut down between two pieces: nothing of this scrape is stored.
+        app.rollback();
+        o.cache.abortIter();
+        return;
+      }
+      res = r;
       if (res.error !== undefined) {
         o.logger.debug({ err: res.error.message }, 'Append failed');
         app.rollback();
@@ -270,6 +300,16 @@ export class ScrapeLoop {
       return;
     }
     await this.#commit(app, 'Scrape commit failed');
+  }
+
+  /**
+   * Appends a body: at once when small, else in pieces across turns (see `APPEND_PIECES`);
+   * undefined when the loop was stopped or shut down between pieces (the caller rolls back).
+   */
+  #appendBody(app: Appender, body: Buffer, contentType: string, t: number): AppendResult | Promise<AppendResult | undefined> {
+    const pieces = this.#pieces;
+    if (body.length < pieces.minBytes) return this.#appender.append(app, body, contentType, t);
+    return this.#appender.appendInPieces(app, body, contentType, t, pieces.sliceMs, () => this.#halted());
   }
 
   /** The empty append after a failure failed too: give up on stale markers for this scrape. */

@@ -6,7 +6,7 @@ import { OutOfOrderSampleError, WriteFailedError } from '../storage/index.js';
 import { BodyAppender, defaultAppendOptions, type AppendOptions, type AppendResult } from './scrape-append.js';
 import { ScrapeCache } from './scrape-cache.js';
 import { isStaleNaN } from '../model/value/index.js';
-import { RecordingAppendable, scrapeConfig } from './test-support.js';
+import { RecordingAppendable, appendLikeLoop, scrapeConfig } from './test-support.js';
 import { InvalidSeriesError, LabelLimitError, SampleLimitError } from './errors.js';
 
 const TARGET = Labels.fromStrings('job', 'node', 'instance', 'h:9100');
@@ -21,18 +21,8 @@ function setup(over: Partial<AppendOptions> = {}) {
   const store = new RecordingAppendable();
   const cache = new ScrapeCache();
   const ba = new BodyAppender(options(over), cache, new SeriesKeyCache());
-  const scrape = async (body: string, t: number, contentType = TEXT): Promise<AppendResult> => {
-    let app = store.appender();
-    const res = ba.append(app, Buffer.from(body), contentType, t);
-    if (res.error) {
-      app.rollback();
-      cache.abortIter();
-      app = store.appender();
-      assert.equal(ba.appendEmpty(app, t).error, undefined);
-    }
-    await app.commit();
-    return res;
-  };
+  const scrape = (body: string, t: number, contentType = TEXT): Promise<AppendResult> =>
+    appendLikeLoop(store, cache, ba, t, (app) => ba.append(app, Buffer.from(body), contentType, t));
   return { store, cache, ba, scrape };
 }
 

@@ -17,12 +17,13 @@
  */
 import { Labels, LabelsBuilder, METRIC_NAME, compareStrings, validateLabels, type ValidationScheme } from '../model/labels/index.js';
 import { relabel, type RelabelRule } from '../model/relabel/index.js';
-import { EntryType, createParser, detectFormat, type ExpositionFormat, type SeriesKeyCache } from '../model/textparse/index.js';
+import { EntryType, createParser, detectFormat, type ExpositionFormat, type SeriesKeyCache, type TextParser } from '../model/textparse/index.js';
 import { DuplicateSampleError, OutOfBoundsError, OutOfOrderSampleError, TooOldSampleError, type Appender } from '../storage/index.js';
 import { InvalidSeriesError, LabelLimitError, SampleLimitError, UnsupportedContentTypeError } from './errors.js';
 import { checkLabelLimits, hasLabelLimits, type LabelLimits } from './limits.js';
 import type { ScrapeCache } from './scrape-cache.js';
 import { STALE_NAN } from '../model/value/index.js';
+import { BugError, TurnSlices } from '../util/index.js';
 
 /** Samples more than this far in the future are out of bounds (upstream's `maxAheadTime`). */
 const MAX_AHEAD_MS = 10 * 60 * 1000;
@@ -73,6 +74,8 @@ export interface AppendResult {
   outOfOrder: number;
   duplicates: number;
   outOfBounds: number;
+  /** Pieces the body was appended in (1 when in one go; see `appendInPieces`). */
+  pieces: number;
   /** The body was rejected as a whole. */
   error: Error | undefined;
 }
@@ -87,6 +90,21 @@ export interface AppendMetricsSink {
 }
 
 const EMPTY_BODY = Buffer.alloc(0);
+
+/** A body being appended between `begin` and the `step` that finishes it. */
+interface PendingBody {
+  readonly app: Appender;
+  readonly p: TextParser;
+  readonly defTime: number;
+  /** Samples after this time (ms) are out of bounds; fixed when the body begins. */
+  readonly maxT: number;
+  /** The result so far (counts of the pieces done). */
+  readonly res: AppendResult;
+  /** Samples counted against `sample_limit` so far. */
+  limited: number;
+  sampleLimitHit: boolean;
+  pieces: number;
+}
 
 /**
  * `exposed` with the target labels merged in, by one walk over both sorted sets. On a name
@@ -123,7 +141,11 @@ function mergeTargetLabels(exposed: Labels, target: Labels, honor: boolean): Lab
   return Labels.fromSortedFlat(kv);
 }
 
-/** Appends the bodies of one target; one per scrape loop, used synchronously. */
+/**
+ * Appends the bodies of one target, one body at a time; one per scrape loop. A body is appended
+ * at once (`append`) or in pieces across event-loop turns (`appendInPieces`, or `begin` then
+ * `step`); the samples go to the caller's appender either way, which commits or rolls back once.
+ */
 export class BodyAppender {
   readonly #opts: AppendOptions;
   readonly #cache: ScrapeCache;
@@ -131,6 +153,7 @@ export class BodyAppender {
   readonly #metrics: AppendMetricsSink | undefined;
   readonly #builder = new LabelsBuilder();
   readonly #limits: boolean;
+  #run: PendingBody | undefined;
 
   constructor(opts: AppendOptions, cache: ScrapeCache, keyCache: SeriesKeyCache, metrics?: AppendMetricsSink) {
     this.#opts = opts;
@@ -151,11 +174,43 @@ export class BodyAppender {
    * left. An empty body only writes stale markers. See the module comment for errors.
    */
   append(app: Appender, body: Buffer, contentType: string, defTime: number): AppendResult {
-    const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, outOfOrder: 0, duplicates: 0, outOfBounds: 0, error: undefined };
-    const cache = this.#cache;
+    return this.begin(app, body, contentType, defTime) ?? this.step(undefined)!;
+  }
+
+  /**
+   * Appends `body` as `append` does, in pieces of about `sliceMs` of work, taking a turn of the
+   * event loop (`TurnSlices`) between them so that queries and other scrapes run meanwhile.
+   * After each turn `halted()` is asked: when true, the append is abandoned and the promise
+   * resolves undefined; the caller must then roll `app` back and call the cache's `abortIter()`
+   * (nothing was committed, the iteration did not end). A body done within its first piece
+   * never yields.
+   */
+  async appendInPieces(app: Appender, body: Buffer, contentType: string, defTime: number, sliceMs: number, halted: () => boolean): Promise<AppendResult | undefined> {
+    const done = this.begin(app, body, contentType, defTime);
+    if (done !== undefined) return done;
+    const slices = new TurnSlices(sliceMs);
+    for (;;) {
+      const res = this.step(slices);
+      if (res !== undefined) return res;
+      await slices.next();
+      if (halted()) {
+        this.#run = undefined;
+        return undefined;
+      }
+    }
+  }
+
+  /**
+   * Starts appending `body`: returns the result when there is nothing to step through (an empty
+   * body writes the stale markers, an unreadable Content-Type is an error), else undefined and
+   * `step` does the work.
+   */
+  begin(app: Appender, body: Buffer, contentType: string, defTime: number): AppendResult | undefined {
+    const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, outOfOrder: 0, duplicates: 0, outOfBounds: 0, pieces: 1, error: undefined };
+    this.#run = undefined;
     if (body.length === 0) {
       res.error = this.#appendStale(app, defTime);
-      cache.iterDone(false);
+      this.#cache.iterDone(false);
       return res;
     }
     const format = this.#format(contentType, body);
@@ -163,21 +218,44 @@ export class BodyAppender {
       res.error = format;
       return res;
     }
-    const o = this.#opts;
     const p = createParser(body, contentType, { format, keyCache: this.#keyCache, strict: false });
+    const maxT = Date.now() + MAX_AHEAD_MS;
+    this.#run = { app, p, defTime, maxT, res, limited: 0, sampleLimitHit: false, pieces: 0 };
+    return undefined;
+  }
+
+  /**
+   * Appends the samples of the body `begin` started until its end, or until `slices` says the
+   * slice is used up (looked at every 64 entries; never without `slices`): returns the result
+   * at the end, undefined when there is more to do.
+   */
+  step(slices: TurnSlices | undefined): AppendResult | undefined {
+    const r = this.#run;
+    if (r === undefined) throw new BugError('BodyAppender.step without a body begun');
+    r.pieces++;
+    const { app, p, defTime, maxT, res } = r;
+    const cache = this.#cache;
+    const o = this.#opts;
     const honorTs = o.honorTimestamps;
     const trackTs = o.trackTimestampsStaleness;
     const sampleLimit = o.sampleLimit;
-    const maxT = Date.now() + MAX_AHEAD_MS;
     const iter = cache.iter;
-    let limited = 0;
-    let sampleLimitHit = false;
-    let total = 0;
-    let added = 0;
-    let seriesAdded = 0;
+    let limited = r.limited;
+    let sampleLimitHit = r.sampleLimitHit;
+    let total = res.total;
+    let added = res.added;
+    let seriesAdded = res.seriesAdded;
     let err: Error | undefined;
+    let paused = false;
+    let n = 0;
     try {
-      for (let et = p.next(); et !== EntryType.None; et = p.next()) {
+      for (;;) {
+        if (slices !== undefined && (++n & 63) === 0 && slices.due) {
+          paused = true;
+          break;
+        }
+        const et = p.next();
+        if (et === EntryType.None) break;
         if (et !== EntryType.Series) {
           if (et === EntryType.Type) cache.setType(p.familyName(), p.type());
           else if (et === EntryType.Help) cache.setHelp(p.familyName(), p.help());
@@ -249,6 +327,16 @@ export class BodyAppender {
     } catch (parseErr) {
       err = parseErr as Error;
     }
+    res.total = total;
+    res.added = added;
+    res.seriesAdded = seriesAdded;
+    if (paused) {
+      r.limited = limited;
+      r.sampleLimitHit = sampleLimitHit;
+      return undefined;
+    }
+    this.#run = undefined;
+    res.pieces = r.pieces;
     if (err === undefined && sampleLimitHit) {
       err = new SampleLimitError();
       this.#metrics?.sampleLimitExceeded();
@@ -258,9 +346,6 @@ export class BodyAppender {
     if (res.outOfBounds > 0) this.#metrics?.outOfBounds(res.outOfBounds);
     if (err === undefined) err = this.#appendStale(app, defTime);
     if (err === undefined) cache.iterDone(true);
-    res.total = total;
-    res.added = added;
-    res.seriesAdded = seriesAdded;
     res.error = err;
     return res;
   }

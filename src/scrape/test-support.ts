@@ -1,6 +1,7 @@
 /**
  * Helpers for the scrape tests: loopback HTTP targets, an appendable that records every
- * committed batch, config loading, and bounded waiting. Not exported from the package.
+ * committed batch, one body appended as a loop does, config loading, and bounded waiting. Not
+ * exported from the package.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,8 @@ import { MemoryStorage } from '../storage/memory/index.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/index.js';
 import { createLogger, type Logger } from '../util/index.js';
 import { isStaleNaN } from '../model/value/index.js';
+import type { AppendResult, BodyAppender } from './scrape-append.js';
+import type { ScrapeCache } from './scrape-cache.js';
 
 /** A loopback HTTP target whose answer the test changes at will. */
 export class TestTarget {
@@ -122,6 +125,33 @@ export class RecordingAppendable implements Appendable {
     const s = this.samples(name, labels);
     return s.length > 0 && isStaleNaN(s[s.length - 1]!.v);
   }
+}
+
+/**
+ * Appends one body into `store` as a scrape loop does, through `append` (the appender's
+ * `append` or `appendInPieces`): commits on success; on an error rolls back, abandons the cache
+ * iteration and commits an empty append instead (stale markers). Throws when `append` resolves
+ * undefined (halted) or the empty append fails.
+ */
+export async function appendLikeLoop(
+  store: RecordingAppendable,
+  cache: ScrapeCache,
+  ba: BodyAppender,
+  t: number,
+  append: (app: Appender) => AppendResult | Promise<AppendResult | undefined>,
+): Promise<AppendResult> {
+  let app = store.appender();
+  const res = await append(app);
+  if (res === undefined) throw new Error('append halted');
+  if (res.error) {
+    app.rollback();
+    cache.abortIter();
+    app = store.appender();
+    const empty = ba.appendEmpty(app, t);
+    if (empty.error) throw empty.error;
+  }
+  await app.commit();
+  return res;
 }
 
 /** Loads a `prometheus.yml` text (path `/tmp/prometheus.yml`). */
