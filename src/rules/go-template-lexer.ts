@@ -97,7 +97,14 @@ function runeU(ch: string): string {
 }
 
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
-const isAlphaNumeric = (c: string | undefined): boolean => c !== undefined && (c === '_' || /^[\p{L}\p{Nd}]$/u.test(c));
+const LETTER_OR_DIGIT = /^[\p{L}\p{Nd}]$/u;
+/** Go's `unicode.IsLetter || unicode.IsDigit || '_'`, with an ASCII fast path. */
+function isAlphaNumeric(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  if (k < 0x80) return (k >= 0x61 && k <= 0x7a) || (k >= 0x41 && k <= 0x5a) || (k >= 0x30 && k <= 0x39) || k === 0x5f;
+  return LETTER_OR_DIGIT.test(c);
+}
 
 /**
  * Splits `input` into tokens. The list ends with an `eof` token, or with an `error` token at
@@ -126,7 +133,11 @@ export function lexTemplate(input: string): Token[] {
     out.push({ type: Tok.error, val: msg, line: startLine });
     return out;
   };
-  const peek = (): string | undefined => (pos < input.length ? String.fromCodePoint(input.codePointAt(pos)!) : undefined);
+  const peek = (): string | undefined => {
+    if (pos >= input.length) return undefined;
+    const k = input.charCodeAt(pos);
+    return k < 0xd800 || k > 0xdbff ? input[pos] : String.fromCodePoint(input.codePointAt(pos)!);
+  };
   const next = (): string | undefined => {
     const c = peek();
     if (c !== undefined) pos += c.length;

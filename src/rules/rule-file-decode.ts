@@ -138,11 +138,16 @@ export function decodeRuleGroups(src: YamlSource, ignoreUnknownFields: boolean):
   // Pass 2: upstream decodes the file a second time into bare nodes (for positions); only
   // the outer shape can fail there, with its own type names.
   const n = new Decoder(src, false);
-  const root = n.resolve(top);
-  if (root !== null && !n.isNull(root)) {
-    for (const e of n.entries(root, 'rulefmt.ruleGroups') ?? []) if (e.key === 'groups') n.seq(e.value, '[]yaml.Node');
+  try {
+    const root = n.resolve(top);
+    if (root !== null && !n.isNull(root)) {
+      for (const e of n.entries(root, 'rulefmt.ruleGroups') ?? []) if (e.key === 'groups') n.seq(e.value, '[]yaml.Node');
+    }
+    if (n.typeErrors.length > 0) errors.push(unmarshalErrors(n.typeErrors));
+  } catch (err) {
+    if (!(err instanceof HardDecodeError)) throw err;
+    errors.push(err.message);
   }
-  if (n.typeErrors.length > 0) errors.push(unmarshalErrors(n.typeErrors));
   return { groups, errors };
 }
 

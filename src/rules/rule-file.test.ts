@@ -224,3 +224,19 @@ test('same errors and lint as promtool 2.42, legacy names (oracle: the real bina
   t.diagnostic(`rule files vs promtool 2.42: ${same} identical, ${known} known differences (same verdict), ${mismatches.length} mismatches, of ${files.length}`);
   assert.deepEqual(mismatches, []);
 });
+
+test('never throws on mangled rule files (truncated, spliced, retyped)', () => {
+  const base = readFileSync(join(ownDir, 'templates.bad.yml'), 'utf8') + readFileSync(join(ownDir, 'expr-positions.bad.yml'), 'utf8');
+  let seed = 5;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const junk = ['', ':', '- ', '{', '}', '[', ']', '&a ', '*a', '<<: ', '\n  ', '"', "'", '~', '!!int ', '---\n', '\t', 'groups:', 'rules:', 'expr: ', '1e9'];
+  for (let i = 0; i < 400; i++) {
+    const at = rnd(base.length);
+    const text = rnd(3) === 0 ? base.slice(0, at) : base.slice(0, at) + junk[rnd(junk.length)] + base.slice(at + rnd(8));
+    const r = parseRules(text);
+    for (const e of r.errors) assert.equal(typeof e.message, 'string');
+  }
+});

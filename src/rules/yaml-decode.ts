@@ -83,6 +83,8 @@ function goFloat(s: string): number | undefined {
 /** One decode pass: positions, collected type errors, alias resolution. */
 export class Decoder {
   readonly typeErrors: string[] = [];
+  /** Mappings whose `<<` merges are being expanded: merging one into itself never ends. */
+  readonly #merging = new Set<YamlNode>();
 
   constructor(
     readonly src: YamlSource,
@@ -155,8 +157,14 @@ export class Decoder {
       const keyNode = p.key;
       const key = isScalar(keyNode) ? String(keyNode.value) : '';
       if (key === '<<' && isScalar(keyNode) && keyNode.type === Scalar.PLAIN) {
-        for (const merged of this.#mergeSources(p.value)) {
-          for (const e of this.entries(merged, goType) ?? []) if (!explicit.has(e.key)) out.push(e);
+        this.#merging.add(node);
+        try {
+          for (const merged of this.#mergeSources(p.value)) {
+            if (this.#merging.has(merged)) throw new HardDecodeError(`yaml: anchor '${isAlias(p.value) ? p.value.source : ''}' value contains itself`);
+            for (const e of this.entries(merged, goType) ?? []) if (!explicit.has(e.key)) out.push(e);
+          }
+        } finally {
+          this.#merging.delete(node);
         }
         continue;
       }
