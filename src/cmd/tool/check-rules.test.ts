@@ -51,7 +51,8 @@ test('check_rules cases (oracle: conformance rules/promtool/expected-results.yml
   t.diagnostic(`check rules conformance: ${passed} passed, 0 skipped`);
 });
 
-test('usage errors: no file, a file that does not exist', async () => {
+test('usage errors: no file, a file that does not exist, a directory', async () => {
+  await assert.rejects(check(['/tmp/']), (e: unknown) => e instanceof UsageError && e.message === "'tmp' is a directory");
   await assert.rejects(check([]), (e: unknown) => e instanceof UsageError && e.message === "required argument 'rule-files' not provided");
   await assert.rejects(check(['/does/not/exist.yml']), (e: unknown) => e instanceof UsageError && e.message === "path '/does/not/exist.yml' does not exist");
 });

@@ -2,13 +2,14 @@
  * `ignis tool check rules [--lint=…] [--lint-fatal] FILE...` (`promtool check rules`): checks
  * each rule file as Prometheus loads it and reports like promtool 2.42 (see
  * check-rules-file.ts), with its exit codes: 0 all valid, 1 a file has errors, 3 only lint
- * findings and `--lint-fatal`. Like 2.42, the files must exist (a usage error otherwise) and
- * rules are not read from stdin.
+ * findings and `--lint-fatal`. Like 2.42, the files must exist and not be directories (usage
+ * errors otherwise), and rules are not read from stdin.
  *
  * Names are validated as Prometheus 3 does (UTF-8) unless `--name-validation-scheme=legacy`,
  * which gives 2.42's checks; `--enable-feature` turns on PromQL parser features.
  */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError, type CommandSpec } from '../flags.js';
 import { checkRuleFileReport } from './check-rules-file.js';
@@ -37,7 +38,11 @@ export const checkRulesCommand: Command = {
   async run(flags, io) {
     const files = flags.positionals;
     if (files.length === 0) throw new UsageError("required argument 'rule-files' not provided", spec);
-    for (const f of files) if (!existsSync(f)) throw new UsageError(`path '${f}' does not exist`, spec);
+    for (const f of files) {
+      const st = statSync(f, { throwIfNoEntry: false });
+      if (st === undefined) throw new UsageError(`path '${f}' does not exist`, spec);
+      if (st.isDirectory()) throw new UsageError(`'${basename(f)}' is a directory`, spec);
+    }
     const parser = parserFeatures((flags.values['enable-feature'] as string[] | undefined) ?? [], io);
     const lint = String(flags.values['lint'] ?? 'duplicate-rules');
     for (const o of lint.split(',')) {
