@@ -109,6 +109,8 @@ export interface HeadMemoryStats {
   otherTypedArrayBytes: number;
   /** Typed arrays of the postings lists. */
   postingsBytes: number;
+  /** Of the bytes above: those in resizable buffers (not in `process.memoryUsage().arrayBuffers`). */
+  resizableBytes: number;
   /** Encoded bytes of all chunks. */
   chunkBytes: number;
   chunks: number;
@@ -639,6 +641,7 @@ export class Head implements Appendable, Queryable, AppendContext {
       stateRowsUsed: this.series.slotCount(),
       otherTypedArrayBytes: this.series.pageBytes(),
       postingsBytes: this.postings.bytes(),
+      resizableBytes: this.series.resizableBytes(),
       chunkBytes: this.arena.chunkBytes + openBytes,
       chunks: this.arena.chunks + open,
       jsObjects: objects,

@@ -384,6 +384,14 @@ export class SeriesStore {
     return n;
   }
 
+  /**
+   * Bytes of the tables in resizable buffers (rows, slot → reference), which Node's
+   * `process.memoryUsage().arrayBuffers` does not count (for memory accounting).
+   */
+  resizableBytes(): number {
+    return this.#rowBuf.byteLength + this.#refBuf.byteLength;
+  }
+
   /** Calls `fn` with a handle on every series, in slot order. */
   forEach(fn: (s: MemSeries) => void): void {
     const all = this.#labels;
