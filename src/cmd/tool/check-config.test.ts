@@ -176,6 +176,7 @@ test('rule files: same stdout, stderr and exit code as promtool 2.42 (oracle: th
       ['--lint-fatal', join(tmp, 'good.yml')],
       [join(tmp, 'glob.yml')],
       ['--lint=none', join(tmp, 'glob.yml'), join(tmp, 'good.yml')],
+      ['--lint=bogus,duplicate-rules,', join(tmp, 'good.yml')],
     ];
     const mismatches: string[] = [];
     for (const args of calls) {

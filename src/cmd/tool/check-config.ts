@@ -23,7 +23,7 @@ import type { Command, CommandIO } from '../command.js';
 import { UsageError, type CommandSpec } from '../flags.js';
 import { checkAlertmanagerTargets, checkScrapeTargets } from './check-config-targets.js';
 import { checkRuleFileReport } from './check-rules-file.js';
-import { lintsDuplicateRules, parserFeatures } from './check-rules-options.js';
+import { lintsDuplicateRules, parserFeatures, warnUnknownLints } from './check-rules-options.js';
 
 const spec: CommandSpec = {
   name: 'ignis tool check config',
@@ -156,10 +156,10 @@ async function checkOne(file: string, agentMode: boolean, syntaxOnly: boolean, i
 function lookbackForLint(option: string, lookbackMs: number, io: CommandIO): number {
   let delta = 0;
   let none = false;
+  warnUnknownLints(option, io, ['too-long-scrape-interval']);
   for (const o of option.split(',')) {
     if (o === 'all' || o === 'too-long-scrape-interval') delta = lookbackMs;
     else if (o === 'none') none = true;
-    else if (o !== 'duplicate-rules' && o !== '') io.stdout(`WARNING: unknown lint option: ${quoteString(o)}\n`);
   }
   return none ? 0 : delta;
 }

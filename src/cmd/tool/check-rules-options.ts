@@ -39,3 +39,13 @@ export function lintsDuplicateRules(option: string): boolean {
   if (opts.includes('none')) return false;
   return opts.includes('all') || opts.includes('duplicate-rules');
 }
+
+/**
+ * Prints promtool 2.42's warning (stdout) for each entry of `--lint=<list>` outside `known`;
+ * `all`, `duplicate-rules` and `none` are always known.
+ */
+export function warnUnknownLints(option: string, io: CommandIO, known: readonly string[] = []): void {
+  for (const o of option.split(',')) {
+    if (o !== 'all' && o !== 'duplicate-rules' && o !== 'none' && !known.includes(o)) io.stdout(`WARNING: unknown lint option ${o}\n`);
+  }
+}

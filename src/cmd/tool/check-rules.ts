@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError, type CommandSpec } from '../flags.js';
 import { checkRuleFileReport } from './check-rules-file.js';
-import { lintsDuplicateRules, parserFeatures } from './check-rules-options.js';
+import { lintsDuplicateRules, parserFeatures, warnUnknownLints } from './check-rules-options.js';
 
 const spec: CommandSpec = {
   name: 'ignis tool check rules',
@@ -45,9 +45,7 @@ export const checkRulesCommand: Command = {
     }
     const parser = parserFeatures((flags.values['enable-feature'] as string[] | undefined) ?? [], io);
     const lint = String(flags.values['lint'] ?? 'duplicate-rules');
-    for (const o of lint.split(',')) {
-      if (o !== 'all' && o !== 'duplicate-rules' && o !== 'none') io.stdout(`WARNING: unknown lint option ${o}\n`);
-    }
+    warnUnknownLints(lint, io);
     const settings = {
       duplicateRules: lintsDuplicateRules(lint),
       nameValidation: flags.values['name-validation-scheme'] === 'legacy' ? ('legacy' as const) : ('utf8' as const),
