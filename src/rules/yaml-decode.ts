@@ -5,7 +5,7 @@
  * (`yaml: unmarshal errors:` + one `  line N: …` line each) and decoding goes on; a failing
  * custom decoder (a bad duration) aborts the whole decode with its own message, as in Go.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, visit, type Document, type Node as YamlNode, type Pair } from 'yaml';
 
 /** A 1-based line and column; `{line: 0, col: 0}` for a key that is absent (Go's zero `yaml.Node`). */
 export interface SourcePos {
@@ -42,9 +42,38 @@ export function parseYamlSource(text: string): YamlSource {
   if (first) {
     const line = lines.linePos(first.pos[0]).line;
     const msg = first.message.replace(/ at line \d+, column \d+[\s\S]*$/, '').split('\n')[0]!;
-    syntaxError = `yaml: line ${line}: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}`;
-  }
+    syntaxError = `yaml: line ${line}: ${goYamlMessage(msg)}`;
+  } else if (doc) syntaxError = unknownAnchor(doc);
   return { doc, lines, syntaxError, documents: list.length, text };
+}
+
+/** go-yaml's words for the `yaml` package's syntax errors, where they name the same problem. */
+const GO_YAML_MESSAGES: readonly (readonly [RegExp, string])[] = [
+  [/^(?:Tabs are not allowed|Plain value cannot start with)/, 'found character that cannot start any token'],
+  [/^(?:Nested mappings are not allowed in compact mappings|Implicit keys need to be on a single line)/, 'mapping values are not allowed in this context'],
+  [/^Missing closing .?quote/, 'found unexpected end of stream'],
+  [/^Flow sequence .* end with a \]/, "did not find expected ',' or ']'"],
+  [/^Flow map .* end with a \}/, "did not find expected ',' or '}'"],
+  [/^(?:Sequence item without - indicator|All mapping items must start at the same column)/, "did not find expected '-' indicator"],
+  [/^Implicit map keys need to be followed by map values/, "could not find expected ':'"],
+];
+
+function goYamlMessage(msg: string): string {
+  for (const [re, go] of GO_YAML_MESSAGES) if (re.test(msg)) return go;
+  return msg.charAt(0).toLowerCase() + msg.slice(1);
+}
+
+/** go-yaml's error for an alias whose anchor is not defined before it, or undefined. */
+function unknownAnchor(doc: Document.Parsed): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      found = `yaml: unknown anchor '${node.source}' referenced`;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** go-yaml v3's resolved short tag of a scalar, or `!!seq`/`!!map`. */
