@@ -190,3 +190,23 @@ test('rule files: same stdout, stderr and exit code as promtool 2.42 (oracle: th
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('rule files: --enable-feature reaches the PromQL parser; the config names the validation scheme', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'ignis-check-config-'));
+  try {
+    writeFileSync(join(tmp, 'rules.yml'), 'groups:\n  - name: g\n    rules:\n      - record: a-b\n        expr: sort_by_label(up, "instance")\n');
+    writeFileSync(join(tmp, 'utf8.yml'), 'rule_files: [rules.yml]\n');
+    writeFileSync(join(tmp, 'legacy.yml'), 'global:\n  metric_name_validation_scheme: legacy\nrule_files: [rules.yml]\n');
+    const plain = await check([join(tmp, 'utf8.yml')]);
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /^ {2}FAILED:\n {5}\S+rules\.yml: 5:15: group "g", rule 1, "a-b": could not parse expression: 1:1: parse error: /);
+    const enabled = await check(['--enable-feature=promql-experimental-functions', join(tmp, 'utf8.yml')]);
+    assert.deepEqual([enabled.code, enabled.stderr], [0, '']);
+    assert.match(enabled.stdout, /\n {2}SUCCESS: 1 rules found\n\n$/);
+    const legacy = await check(['--enable-feature=promql-experimental-functions', join(tmp, 'legacy.yml')]);
+    assert.equal(legacy.code, 1);
+    assert.match(legacy.stderr, /"a-b": invalid recording rule name: a-b\n$/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
