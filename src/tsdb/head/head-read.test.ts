@@ -275,7 +275,10 @@ test('label order by cached ranks: dense and sparse selections, prefetched with 
     return got;
   };
   const sorted = (xs: readonly string[]): string[] => [...xs].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  for (const ms of [[M], [M, newMatcher('=', 'b', '0')], [M, newMatcher('=', 'c', '0')]]) {
+  // Also mid-sized selections (64 to 2,048 series) ordered by the cached ranks: a dense one
+  // (a = 1000…1999, interleaved in label order with 10000…19999) and a sparse one.
+  const mid = [[M, newMatcher('=~', 'a', '1[0-9]{3}')], [M, newMatcher('=', 'b', '0'), newMatcher('=', 'c', '0')]];
+  for (const ms of [[M], [M, newMatcher('=', 'b', '0')], [M, newMatcher('=', 'c', '0')], ...mid]) {
     const q1 = head.querier(0, 1000);
     const want = names(q1, true, ...ms);
     q1.close();
