@@ -22,7 +22,7 @@ function generate(pieces: readonly string[], count: number, seed: number): strin
   let s = seed;
   const rnd = (n: number): number => {
     s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s % n;
+    return (s >>> 16) % n; // the high bits: an LCG's low bits repeat with a short period
   };
   const out: string[] = [];
   for (let i = 0; i < count; i++) {

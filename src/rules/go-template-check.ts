@@ -41,8 +41,8 @@ class Checker {
     this.#last = this.#toks[0]!;
   }
 
-  #fail(msg: string): never {
-    throw new TemplateSyntaxError(`template: ${this.name}:${this.#last.line}: ${msg}`);
+  #fail(msg: string, line = this.#last.line): never {
+    throw new TemplateSyntaxError(`template: ${this.name}:${line}: ${msg}`);
   }
 
   #next(): Token {
@@ -120,11 +120,8 @@ class Checker {
     if (t.type !== Tok.string && t.type !== Tok.rawString) this.#unexpected(t, context);
     const name = unquote(t.val) ?? this.#fail('invalid syntax');
     this.#expect(Tok.rightDelim, context);
-    const outer = this.#vars;
-    this.#vars = ['$'];
-    const { end, empty } = this.#itemList();
+    const { end, empty } = this.#ownTree(() => this.#itemList());
     if (end !== 'end') this.#fail(`unexpected {{${end}}} in ${context}`);
-    this.#vars = outer;
     if (!empty) {
       if (this.#defined.has(name)) this.#fail(`template: multiple definition of template ${JSON.stringify(name)}`);
       this.#defined.add(name);
@@ -220,11 +217,25 @@ class Checker {
     if (t.type !== Tok.string && t.type !== Tok.rawString) this.#unexpected(t, context);
     if (unquote(t.val) === undefined) this.#fail('invalid syntax');
     this.#pipeline(context, Tok.rightDelim);
-    const outer = this.#vars;
+    // Go parses the body as a tree of its own but reports a wrong ending from the outer
+    // tree, whose last token is the `}}` of `{{block}}`.
+    const line = this.#last.line;
+    const end = this.#ownTree(() => this.#itemList().end);
+    if (end !== 'end') this.#fail(`unexpected {{${end}}} in ${context}`, line);
+  }
+
+  /** Runs `body` as Go parses a `{{define}}` or `{{block}}` body: a tree of its own, with only `$` and outside any range. */
+  #ownTree<R>(body: () => R): R {
+    const vars = this.#vars;
+    const rangeDepth = this.#rangeDepth;
     this.#vars = ['$'];
-    const { end } = this.#itemList();
-    if (end !== 'end') this.#fail(`unexpected {{${end}}} in ${context}`);
-    this.#vars = outer;
+    this.#rangeDepth = 0;
+    try {
+      return body();
+    } finally {
+      this.#vars = vars;
+      this.#rangeDepth = rangeDepth;
+    }
   }
 
   #templateControl(): void {

@@ -70,7 +70,8 @@ const KEYWORDS: ReadonlyMap<string, TokType> = new Map<string, TokType>([
 export function tokenString(t: Token): string {
   if (t.type === Tok.eof) return 'EOF';
   if (t.type === Tok.error) return t.val;
-  if (t.type >= Tok.block) return `<${t.val}>`;
+  // Go lists `.` among the keywords, so it prints as one.
+  if (t.type >= Tok.block || t.type === Tok.dot) return `<${t.val}>`;
   if ([...t.val].length > 10) return `${goQuote([...t.val].slice(0, 10).join(''))}...`;
   return goQuote(t.val);
 }
@@ -286,7 +287,7 @@ export function lexTemplate(input: string): Token[] {
         if (x < 0) return fail('unterminated raw quoted string');
         pos = x + 1;
         emit(Tok.rawString);
-      } else if (c === '$' || (c === '.' && !(peek() !== undefined && peek()! >= '0' && peek()! <= '9'))) {
+      } else if (c === '$' || (c === '.' && peek() !== undefined && !(peek()! >= '0' && peek()! <= '9'))) {
         if (atTerminator()) emit(c === '$' ? Tok.variable : Tok.dot);
         else {
           while (isAlphaNumeric(peek())) next();
@@ -305,6 +306,7 @@ export function lexTemplate(input: string): Token[] {
         }
         emit(Tok.charConstant);
       } else if (c === '.' || c === '+' || c === '-' || (c >= '0' && c <= '9')) {
+        // A '.' followed by a digit or by the end of the input is lexed as a number, as in Go.
         pos -= 1;
         if (!scanNumber()) return fail(`bad number syntax: ${goQuote(input.slice(start, pos))}`);
         const sign = peek();

@@ -230,7 +230,7 @@ test('never throws on mangled rule files (truncated, spliced, retyped)', () => {
   let seed = 5;
   const rnd = (n: number): number => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
+    return (seed >>> 16) % n;
   };
   const junk = ['', ':', '- ', '{', '}', '[', ']', '&a ', '*a', '<<: ', '\n  ', '"', "'", '~', '!!int ', '---\n', '\t', 'groups:', 'rules:', 'expr: ', '1e9'];
   for (let i = 0; i < 400; i++) {

@@ -95,10 +95,13 @@ export function shortTag(node: YamlNode): string {
 /** The integer a plain scalar resolves to in go-yaml v3, or undefined. */
 function goInt(s: string): number | undefined {
   const t = s.replaceAll('_', '');
-  if (/^[-+]?(?:0|[1-9][0-9]*)$/.test(t)) return Number(t);
-  if (/^[-+]?0[xX][0-9a-fA-F]+$/.test(t) || /^[-+]?0[bB][01]+$/.test(t)) return Number(t.replace(/^\+/, ''));
-  if (/^[-+]?0[oO]?[0-7]+$/.test(t)) return Number.parseInt(t.replace(/0[oO]?/, ''), 8);
-  return undefined;
+  let v: bigint | undefined;
+  if (/^[-+]?(?:0|[1-9][0-9]*)$/.test(t)) v = BigInt(t);
+  else if (/^[-+]?0[xXbB][0-9a-fA-F]+$/.test(t) && /^[-+]?0(?:[xX][0-9a-fA-F]+|[bB][01]+)$/.test(t)) v = t.startsWith('-') ? -BigInt(t.slice(1)) : BigInt(t.replace(/^\+/, ''));
+  else if (/^[-+]?0[oO]?[0-7]+$/.test(t)) v = (t.startsWith('-') ? -1n : 1n) * BigInt(`0o${t.replace(/^[-+]?0[oO]?/, '') || '0'}`);
+  // Beyond int64 go-yaml resolves the scalar as a float.
+  if (v === undefined || v >= 1n << 63n || v < -(1n << 63n)) return undefined;
+  return Number(v);
 }
 
 /** The float a plain scalar resolves to in go-yaml v3, or undefined. */
@@ -125,10 +128,25 @@ export class Decoder {
   pos(node: YamlNode | null | undefined): SourcePos {
     let start = node?.range?.[0];
     if (start === undefined) return NO_POS;
-    const anchor = (node as { anchor?: string }).anchor;
-    if (anchor) {
-      const a = this.src.text.lastIndexOf(`&${anchor}`, start);
-      if (a >= 0) start = a;
+    const { anchor, tag } = node as { anchor?: string; tag?: string };
+    if (anchor || tag) {
+      // go-yaml places a node at its first property (`&anchor` or `!tag`), not at its value.
+      const text = this.src.text;
+      let i = start;
+      for (;;) {
+        let j = i;
+        while (j > 0 && (text[j - 1] === ' ' || text[j - 1] === '\t')) j--;
+        const word = /(?:^|[\s,[{:])([&!][^\s,[\]{}]*)$/.exec(text.slice(Math.max(0, j - 200), j));
+        if (!word) break;
+        i = j - word[1]!.length;
+      }
+      start = i;
+    } else if (isScalar(node) && node.type === Scalar.PLAIN && node.value === '') {
+      // An empty value sits right after its key's colon in go-yaml, before any blanks.
+      const text = this.src.text;
+      let i = start;
+      while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+      if (text[i - 1] === ':') start = i;
     }
     const p = this.src.lines.linePos(start);
     return { line: p.line, col: p.col };
@@ -276,13 +294,14 @@ export class Decoder {
   }
 
   /**
-   * A `yaml.Node` field: the scalar text ("" for a mapping or sequence) and where the value
-   * was written (an alias: the alias), as upstream reads `record`, `alert` and `expr`.
+   * A `yaml.Node` field: the scalar text as written ("" for a mapping or sequence) and where
+   * the value was written (an alias: the alias), as upstream reads `record`, `alert` and `expr`.
    */
   node(node: YamlNode | null | undefined): { value: string; pos: SourcePos } {
     if (node === undefined) return { value: '', pos: NO_POS };
     const n = this.resolve(node);
-    const value = n !== null && isScalar(n) && !this.isNull(n) ? String(n.value) : '';
+    // As in 2.42, a null written out (`~`, `null`) is that text; only an empty value is "".
+    const value = n !== null && isScalar(n) ? String(n.value) : '';
     return { value, pos: node === null ? NO_POS : this.pos(node) };
   }
 }
