@@ -349,9 +349,8 @@ async function runMode(wal: boolean): Promise<void> {
         ext_open_chunks: per(hs.openChunkCapacityBytes),
         ext_other_head_arrays: per(hs.otherTypedArrayBytes),
         ext_postings: per(hs.postingsBytes),
-        // Resizable buffers (the head's row table) are not in `arrayBuffers`.
-        ext_not_head: per(mem.arrayBuffers - (headExternal - hs.resizableBytes)),
-        rss_rest: per(mem.rss - mem.heapTotal - mem.arrayBuffers - hs.resizableBytes),
+        ext_not_head: per(mem.arrayBuffers - headExternal),
+        rss_rest: per(mem.rss - mem.heapTotal - mem.arrayBuffers),
       },
       // Utilisation of the head's own allocators, per series.
       head_detail_bytes_per_series: {

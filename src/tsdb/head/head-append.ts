@@ -19,7 +19,7 @@ import { SampleBatch, encodeSamplesInto, encodeSeries, samplesRecordMaxSize, typ
 import type { Head } from './head.js';
 import { sameFloatBits } from './float-bits.js';
 import { appendOutOfOrder, logWithOutOfOrder, type OOOPending } from './ooo-append.js';
-import { I_WAL_GEN, LAST_T, LAST_V, PENDING_OWNER, PENDING_T, PENDING_V, ROW } from './series-store.js';
+import { I_WAL_GEN, LAST_T, LAST_V, PENDING_OWNER, PENDING_T, PENDING_V, rowAt } from './series-store.js';
 
 /** Reused encoder for series records (records are copied before they are queued). */
 const seriesEnc = new EncBuf(4096);
@@ -95,8 +95,8 @@ export class HeadAppender implements Appender {
       ref = store.refAt(slot);
     }
     const id = this.#id;
-    const st = store.state;
-    const o = slot * ROW;
+    const st = store.rows(slot);
+    const o = rowAt(slot);
     const mine = st[o + PENDING_OWNER] === id;
     const lastT = mine ? st[o + PENDING_T]! : st[o + LAST_T]!;
     if (t <= lastT) {
@@ -166,10 +166,10 @@ export class HeadAppender implements Appender {
     const buffers = this.#buffers;
     const { batch, slots } = buffers;
     const store = this.#head.series;
-    const is = store.istate;
     let missing: RefSeries[] | undefined;
     for (let i = 0; i < batch.length; i++) {
-      const o = slots[i]! * ROW * 2 + I_WAL_GEN;
+      const is = store.irows(slots[i]!);
+      const o = rowAt(slots[i]!) * 2 + I_WAL_GEN;
       if (is[o] !== gen) {
         is[o] = gen;
         (missing ??= []).push({ ref: store.refAt(slots[i]!), labels: store.labelsAt(slots[i]!) });
@@ -180,8 +180,11 @@ export class HeadAppender implements Appender {
       // Series only out-of-order samples refer to: their records go to the WAL as well.
       for (let i = 0; i < ooo.batch.length; i++) {
         const slot = store.slotOf(ooo.batch.refs[i]!);
-        if (slot < 0 || is[slot * ROW * 2 + I_WAL_GEN] === gen) continue;
-        is[slot * ROW * 2 + I_WAL_GEN] = gen;
+        if (slot < 0) continue;
+        const is = store.irows(slot);
+        const o = rowAt(slot) * 2 + I_WAL_GEN;
+        if (is[o] === gen) continue;
+        is[o] = gen;
         (missing ??= []).push({ ref: store.refAt(slot), labels: store.labelsAt(slot) });
       }
     }

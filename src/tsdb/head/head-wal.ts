@@ -15,7 +15,7 @@ import { openBatchSource, type BatchSource } from './wal-decode-source.js';
 import type { CheckpointJob, CheckpointReply } from './checkpoint-worker.js';
 import type { Head } from './head.js';
 import { appendSample, type MemSeries } from './memseries.js';
-import { F_INDEXED, I_FLAGS, I_WAL_GEN, LAST_T, ROW } from './series-store.js';
+import { F_INDEXED, I_FLAGS, I_WAL_GEN, LAST_T, rowAt } from './series-store.js';
 
 /** WAL replay progress as `/api/v1/status/walreplay` reports it. */
 export interface ReplayStatus {
@@ -92,7 +92,7 @@ class Replayer {
         continue;
       }
       const slot = head.createWithRef(ref, labels, true);
-      head.series.istate[slot * ROW * 2 + I_WAL_GEN] = 0;
+      head.series.irows(slot)[rowAt(slot) * 2 + I_WAL_GEN] = 0;
     }
     return str;
   }
@@ -114,11 +114,13 @@ class Replayer {
         continue;
       }
       const t = ts[i]!;
-      if (t < minValid || t <= store.state[slot * ROW + LAST_T]!) continue;
+      const o = rowAt(slot);
+      if (t < minValid || t <= store.rows(slot)[o + LAST_T]!) continue;
       chunks += appendSample(head, slot, ts, b.vs, i);
-      const f = slot * ROW * 2 + I_FLAGS;
-      if ((store.istate[f]! & F_INDEXED) === 0) {
-        store.istate[f] |= F_INDEXED;
+      const is = store.irows(slot);
+      const f = o * 2 + I_FLAGS;
+      if ((is[f]! & F_INDEXED) === 0) {
+        is[f] |= F_INDEXED;
         head.postings.add(store.refAt(slot), store.labelsAt(slot, store.intern));
       }
       if (t < mint) mint = t;

@@ -15,7 +15,7 @@ import { HeadMetrics } from './head-metrics.js';
 import { appendSample, type AppendContext, type MemSeries } from './memseries.js';
 import { ChunkArena } from './chunk-arena.js';
 import { OpenChunkPool } from './open-chunks.js';
-import { F_INDEXED, F_ISO, I_ENC, I_FLAGS, I_OFF, I_PAGE, LAST_T, PENDING_OWNER, ROW, SeriesStore, type LabelsHasher } from './series-store.js';
+import { F_INDEXED, F_ISO, I_ENC, I_FLAGS, I_OFF, I_PAGE, LAST_T, PENDING_OWNER, ROW, rowAt, SeriesStore, type LabelsHasher } from './series-store.js';
 import { XS_LEN } from '../chunkenc/index.js';
 import { AppendBuffers, HeadAppender } from './head-append.js';
 import { HeadQuerier } from './head-read.js';
@@ -78,11 +78,11 @@ export interface HeadOptions {
 
 /** Loads the state row and the open chunk's end of every slot (see `applyCommit`). */
 function prefetch(store: SeriesStore, pool: OpenChunkPool, slots: Int32Array, n: number): number {
-  const is = store.istate;
   const pages = pool.pages;
   let sink = 0;
   for (let i = 0; i < n; i++) {
-    const io = slots[i]! * ROW * 2;
+    const is = store.irows(slots[i]!);
+    const io = rowAt(slots[i]!) * 2;
     const page = is[io + I_PAGE]!;
     if (page >= 0) sink += pages[page]![is[io + I_OFF]! + is[io + I_ENC + XS_LEN]! - 1]!;
   }
@@ -109,8 +109,6 @@ export interface HeadMemoryStats {
   otherTypedArrayBytes: number;
   /** Typed arrays of the postings lists. */
   postingsBytes: number;
-  /** Of the bytes above: those in resizable buffers (not in `process.memoryUsage().arrayBuffers`). */
-  resizableBytes: number;
   /** Encoded bytes of all chunks. */
   chunkBytes: number;
   chunks: number;
@@ -340,7 +338,7 @@ export class Head implements Appendable, Queryable, AppendContext {
       if (labels.nameAt(i) === labels.nameAt(i - 1)) throw new InvalidLabelsError(`label name "${labels.nameAt(i)}" is not unique`);
     }
     const slot = store.add(++this.lastRef, labels);
-    store.state[slot * ROW + PENDING_OWNER] = appenderId;
+    store.rows(slot)[rowAt(slot) + PENDING_OWNER] = appenderId;
     this.metrics.series.inc();
     this.metrics.seriesCreated.inc();
     return slot;
@@ -385,7 +383,10 @@ export class Head implements Appendable, Queryable, AppendContext {
     for (let i = 0; i < batch.length; i++) {
       const slot = slots[i]!;
       const t = ts[i]!;
-      const lastT = store.state[slot * ROW + LAST_T]!;
+      const st = store.rows(slot);
+      const is = store.irows(slot);
+      const o = rowAt(slot);
+      const lastT = st[o + LAST_T]!;
       if (t <= lastT) {
         // Same timestamp: identical value is a no-op, another value a duplicate (dropped).
         if (t < lastT) ooo++;
@@ -396,12 +397,12 @@ export class Head implements Appendable, Queryable, AppendContext {
         continue;
       }
       // Only the row is touched per sample; the series object only for isolation and indexing.
-      const flags = store.istate[slot * ROW * 2 + I_FLAGS]!;
+      const flags = is[o * 2 + I_FLAGS]!;
       if (isolate) this.#recordIsolation(slot, seq, lastT);
       else if ((flags & F_ISO) !== 0) store.setIso(slot, undefined);
       chunks += appendSample(this, slot, ts, vs, i);
       if ((flags & F_INDEXED) === 0) {
-        store.istate[slot * ROW * 2 + I_FLAGS] |= F_INDEXED;
+        is[o * 2 + I_FLAGS] |= F_INDEXED;
         this.postings.add(store.refAt(slot), store.labelsAt(slot));
       }
       if (t < mint) mint = t;
@@ -631,17 +632,16 @@ export class Head implements Appendable, Queryable, AppendContext {
       }
     });
     return {
-      stateRowBytes: this.series.state.byteLength,
+      stateRowBytes: this.series.rowBytes(),
       arenaBytes: this.arena.bytes,
       openChunkCapacityBytes: this.openChunks.bytes,
       openChunkBlockBytes: this.openChunks.blockBytes,
       openChunkDataBytes: openBytes,
       closedChunkDataBytes: this.arena.chunkBytes,
-      stateRows: this.series.state.length / ROW,
+      stateRows: this.series.rowBytes() / (ROW * 8),
       stateRowsUsed: this.series.slotCount(),
       otherTypedArrayBytes: this.series.pageBytes(),
       postingsBytes: this.postings.bytes(),
-      resizableBytes: this.series.resizableBytes(),
       chunkBytes: this.arena.chunkBytes + openBytes,
       chunks: this.arena.chunks + open,
       jsObjects: objects,

@@ -32,7 +32,7 @@ import {
   PENDING_OWNER,
   PENDING_T,
   PENDING_V,
-  ROW,
+  rowAt,
   type SeriesStore,
 } from './series-store.js';
 
@@ -82,9 +82,9 @@ export interface ChunkCopy {
 export function appendSample(ctx: AppendContext, slot: number, ts: Float64Array, vs: Float64Array, i: number): number {
   const t = ts[i]!;
   const store = ctx.series;
-  const st = store.state;
-  const is = store.istate;
-  const o = slot * ROW;
+  const st = store.rows(slot);
+  const is = store.irows(slot);
+  const o = rowAt(slot);
   const io = o * 2;
   let created = 0;
   if (is[io + I_PAGE]! < 0) {
@@ -184,6 +184,10 @@ export class MemSeries {
   readonly #store: SeriesStore;
   /** Row of the store holding this series' numbers. */
   readonly slot: number;
+  /** The page of the row (pages never move) and the row's offset in it, in doubles. */
+  readonly #st: Float64Array;
+  readonly #is: Int32Array;
+  readonly #o: number;
   #labels: Labels | undefined = undefined;
 
   /** A handle on the series in `slot` of `store` (see `SeriesStore.atSlot`). */
@@ -191,6 +195,9 @@ export class MemSeries {
     this.#store = store;
     this.slot = slot;
     this.ref = store.refAt(slot);
+    this.#st = store.rows(slot);
+    this.#is = store.irows(slot);
+    this.#o = rowAt(slot);
   }
 
   /**
@@ -215,36 +222,36 @@ export class MemSeries {
 
   /** True once the series is in the postings index (after its first committed sample). */
   get indexed(): boolean {
-    return (this.#store.istate[this.slot * ROW * 2 + I_FLAGS]! & F_INDEXED) !== 0;
+    return (this.#is[this.#o * 2 + I_FLAGS]! & F_INDEXED) !== 0;
   }
 
   set indexed(b: boolean) {
-    const is = this.#store.istate;
-    const i = this.slot * ROW * 2 + I_FLAGS;
+    const is = this.#is;
+    const i = this.#o * 2 + I_FLAGS;
     is[i] = b ? is[i]! | F_INDEXED : is[i]! & ~F_INDEXED;
   }
 
   /** Timestamp of the newest committed sample (-Infinity when none). */
   get lastT(): number {
-    return this.#store.state[this.slot * ROW + LAST_T]!;
+    return this.#st[this.#o + LAST_T]!;
   }
 
   /** Value of the newest committed sample (bit-exact). */
   get lastV(): number {
-    return this.#store.state[this.slot * ROW + LAST_V]!;
+    return this.#st[this.#o + LAST_V]!;
   }
 
   /** Newest sample buffered by appender `pendingOwner`. */
   get pendingT(): number {
-    return this.#store.state[this.slot * ROW + PENDING_T]!;
+    return this.#st[this.#o + PENDING_T]!;
   }
 
   get pendingV(): number {
-    return this.#store.state[this.slot * ROW + PENDING_V]!;
+    return this.#st[this.#o + PENDING_V]!;
   }
 
   get pendingOwner(): number {
-    return this.#store.state[this.slot * ROW + PENDING_OWNER]!;
+    return this.#st[this.#o + PENDING_OWNER]!;
   }
 
   /** Highest appender id that touched the series (same as `pendingOwner`). */
@@ -253,31 +260,31 @@ export class MemSeries {
   }
 
   set touchedBy(id: number) {
-    this.#store.state[this.slot * ROW + PENDING_OWNER] = id;
+    this.#st[this.#o + PENDING_OWNER] = id;
   }
 
   /** First sample time of the open chunk. */
   get headMinT(): number {
-    return this.#store.state[this.slot * ROW + HEAD_MIN_T]!;
+    return this.#st[this.#o + HEAD_MIN_T]!;
   }
 
   /** WAL generation of the series record (-1: never written). */
   get walGen(): number {
-    return this.#store.istate[this.slot * ROW * 2 + I_WAL_GEN]!;
+    return this.#is[this.#o * 2 + I_WAL_GEN]!;
   }
 
   set walGen(g: number) {
-    this.#store.istate[this.slot * ROW * 2 + I_WAL_GEN] = g;
+    this.#is[this.#o * 2 + I_WAL_GEN] = g;
   }
 
   /** True while the series has an open chunk. */
   hasOpenChunk(): boolean {
-    return this.#store.istate[this.slot * ROW * 2 + I_PAGE]! >= 0;
+    return this.#is[this.#o * 2 + I_PAGE]! >= 0;
   }
 
   /** Address of the newest completed chunk in the arena (-1: none); older ones via `ChunkArena.previous`. */
   newestClosed(): number {
-    return this.#store.state[this.slot * ROW + NEWEST_CLOSED]!;
+    return this.#st[this.#o + NEWEST_CLOSED]!;
   }
 
   /** True when the series holds no chunk at all. */
@@ -287,7 +294,7 @@ export class MemSeries {
 
   /** Oldest sample time held, or Infinity when the series has no chunk. */
   minTime(): number {
-    return this.#store.state[this.slot * ROW + MIN_T]!;
+    return this.#st[this.#o + MIN_T]!;
   }
 
   /**
@@ -296,8 +303,8 @@ export class MemSeries {
    * chunk.
    */
   copyOpenChunk(pool: OpenChunkPool, dst: Uint8Array | undefined): Uint8Array | undefined {
-    const is = this.#store.istate;
-    const io = this.slot * ROW * 2;
+    const is = this.#is;
+    const io = this.#o * 2;
     const page = is[io + I_PAGE]!;
     if (page < 0) return undefined;
     const len = is[io + I_ENC + XS_LEN]!;
@@ -314,19 +321,19 @@ export class MemSeries {
    * until the head next appends or truncates: read it synchronously.
    */
   openChunkPage(pool: OpenChunkPool): Uint8Array | undefined {
-    const page = this.#store.istate[this.slot * ROW * 2 + I_PAGE]!;
+    const page = this.#is[this.#o * 2 + I_PAGE]!;
     return page < 0 ? undefined : pool.pages[page];
   }
 
   /** Byte offset of the open chunk's data in `openChunkPage()`. */
   openChunkOffset(): number {
-    return this.#store.istate[this.slot * ROW * 2 + I_OFF]!;
+    return this.#is[this.#o * 2 + I_OFF]!;
   }
 
   /** Length in bytes of the open chunk's data (0 when none). */
   openChunkLength(): number {
-    const is = this.#store.istate;
-    const io = this.slot * ROW * 2;
+    const is = this.#is;
+    const io = this.#o * 2;
     return is[io + I_PAGE]! < 0 ? 0 : is[io + I_ENC + XS_LEN]!;
   }
 
@@ -355,9 +362,9 @@ export class MemSeries {
    * their memory back; returns how many were dropped.
    */
   truncateChunksBefore(mint: number, ctx: AppendContext): number {
-    const st = this.#store.state;
-    const is = this.#store.istate;
-    const o = this.slot * ROW;
+    const st = this.#st;
+    const is = this.#is;
+    const o = this.#o;
     const io = o * 2;
     const arena = ctx.arena;
     let dropped = 0;
@@ -395,7 +402,7 @@ export class MemSeries {
    * later commits stay hidden (isolation).
    */
   visibleMaxT(snapshot: number): number {
-    const iso = (this.#store.istate[this.slot * ROW * 2 + I_FLAGS]! & F_ISO) !== 0 ? this.iso : undefined;
+    const iso = (this.#is[this.#o * 2 + I_FLAGS]! & F_ISO) !== 0 ? this.iso : undefined;
     if (iso !== undefined) {
       for (let i = 0; i < iso.length; i += 2) if (iso[i]! > snapshot) return iso[i + 1]!;
     }

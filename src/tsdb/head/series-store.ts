@@ -18,7 +18,6 @@
 import type { Labels } from '../../model/labels/index.js';
 import { copyString, packedEquals, packLabels, unpackLabels, type LabelSource } from './label-codec.js';
 import { MemSeries } from './memseries.js';
-import { growBuffer, reserveBuffer, type ResizableBuffer } from './growable-buffer.js';
 import { SlotHashTable } from './slot-hash-table.js';
 
 /** Hash function of label sets (32 bits are used); `hashLabels32` by default, injectable to test collisions. */
@@ -48,7 +47,7 @@ const defaultHasher: LabelsHasher = hashLabels32;
 /**
  * Doubles per row (128 bytes: two cache lines). The first `ROW_F64` doubles are float slots
  * (indices below, in doubles from the row start); the rest of the row is read as int32 slots
- * through `SeriesStore.istate` (indices `I_*`, in int32 words from `row * ROW * 2`).
+ * through `SeriesStore.irows` (indices `I_*`, in int32 words from `rowAt(slot) * 2`).
  */
 export const ROW = 16;
 /**
@@ -98,35 +97,37 @@ export const F_ISO = 2;
 /** Page size of the reference → slot table: references are dense, so pages are mostly full. */
 const PAGE = 4096;
 
-/** Rows allocated at first, and by which the row table grows (1 MiB). */
-const FIRST_ROWS = 1024;
-const GROW_ROWS = 8192;
 /**
- * Rows of address space reserved up front (16 M series: 2 GiB of address space, 128 MiB of it
- * per million series committed as used). Past it the table is copied into a larger reservation.
+ * Rows per page of the row table, as a shift and a mask of the slot (4096 rows, 512 KiB): the
+ * table grows by a page at a time and pages never move, so growing copies nothing (a copy of a
+ * million-row table into a larger array blocked the event loop for 300–450 ms) and a page read
+ * before an `add` stays valid after it. (A resizable `ArrayBuffer` grows in place as well, but
+ * typed arrays over one made WAL replay ~20% slower in V8 11.3.)
  */
-const RESERVED_ROWS = 1 << 24;
+export const ROW_PAGE_SHIFT = 12;
+export const ROW_PAGE_MASK = (1 << ROW_PAGE_SHIFT) - 1;
+
+/** Offset (in doubles) of the row of `slot` in its page `SeriesStore.rows(slot)`; in int32 words: twice that. */
+export function rowAt(slot: number): number {
+  return (slot & ROW_PAGE_MASK) * ROW;
+}
 
 /**
  * Series by reference, slot and labels. References are never reused; slots (row numbers) are
  * reused after a series is deleted.
  */
 export class SeriesStore {
-  /** Memory of `state`, `istate`: grows in place (see `growable-buffer.ts`). */
-  #rowBuf: ResizableBuffer = reserveBuffer(FIRST_ROWS * ROW * 8, RESERVED_ROWS * ROW * 8);
   /**
-   * Rows of `ROW` doubles, indexed by slot. It grows in place (no copy, no stall); only past 16 M
-   * series is it replaced: re-read it after `add` rather than keep it across one.
+   * Pages of rows of `ROW` doubles: the row of `slot` is at `rowAt(slot)` in page
+   * `slot >>> ROW_PAGE_SHIFT` (see `rows`). Pages never move.
    */
-  state: Float64Array = new Float64Array(this.#rowBuf);
-  /** The same memory as `state`, as int32 words (row `slot` starts at `slot * ROW * 2`). */
-  istate: Int32Array = new Int32Array(this.#rowBuf);
+  readonly fpages: Float64Array[] = [];
+  /** The same pages as int32 words (the row of `slot` starts at `rowAt(slot) * 2`). */
+  readonly ipages: Int32Array[] = [];
   /** Labels by slot, as given or packed (`label-codec.ts`); undefined: free slot. */
   readonly #labels: (LabelSource | undefined)[] = [];
-  /** Memory of `#refs`, grown in place like the rows. */
-  #refBuf: ResizableBuffer = reserveBuffer(FIRST_ROWS * 8, RESERVED_ROWS * 8);
-  /** Reference by slot (0 for a free slot). */
-  #refs = new Float64Array(this.#refBuf);
+  /** Reference by slot (0 for a free slot), in pages like the rows. */
+  readonly #refPages: Float64Array[] = [];
   readonly #freeSlots: number[] = [];
   /** Reference → slot + 1 (0: none), in pages. */
   readonly #pages: (Int32Array | undefined)[] = [];
@@ -173,7 +174,17 @@ export class SeriesStore {
 
   /** Reference of the series in `slot` (the caller knows the slot is live). */
   refAt(slot: number): number {
-    return this.#refs[slot]!;
+    return this.#refPages[slot >>> ROW_PAGE_SHIFT]![slot & ROW_PAGE_MASK]!;
+  }
+
+  /** The page holding the row of `slot` (at `rowAt(slot)`); the slot must exist. */
+  rows(slot: number): Float64Array {
+    return this.fpages[slot >>> ROW_PAGE_SHIFT]!;
+  }
+
+  /** `rows` as int32 words (the row at `rowAt(slot) * 2`). */
+  irows(slot: number): Int32Array {
+    return this.ipages[slot >>> ROW_PAGE_SHIFT]!;
   }
 
   /**
@@ -273,20 +284,20 @@ export class SeriesStore {
     if (slot === undefined) {
       slot = this.#labels.length;
       this.#labels.push(kept);
-      if ((slot + 1) * ROW > this.state.length) this.#grow(slot + 1);
+      if (slot >>> ROW_PAGE_SHIFT === this.fpages.length) this.#addPage();
     } else {
       this.#labels[slot] = kept;
     }
-    this.#refs[slot] = ref;
-    const o = slot * ROW;
-    const st = this.state;
+    this.#refPages[slot >>> ROW_PAGE_SHIFT]![slot & ROW_PAGE_MASK] = ref;
+    const o = rowAt(slot);
+    const st = this.rows(slot);
     st.fill(0, o, o + ROW);
     st[o + LAST_T] = -Infinity;
     st[o + PENDING_T] = -Infinity;
     st[o + NEXT_AT] = -Infinity;
     st[o + NEWEST_CLOSED] = -1;
     st[o + MIN_T] = Infinity;
-    const is = this.istate;
+    const is = this.irows(slot);
     const io = o * 2;
     is[io + I_PAGE] = -1;
     is[io + I_WAL_GEN] = -1;
@@ -307,19 +318,12 @@ export class SeriesStore {
     return slot;
   }
 
-  /** Makes room for `rows` rows (in place; a new buffer only past the reservation). */
-  #grow(rows: number): void {
-    const rowBuf = growBuffer(this.#rowBuf, rows * ROW * 8, GROW_ROWS * ROW * 8);
-    if (rowBuf !== this.#rowBuf) {
-      this.#rowBuf = rowBuf;
-      this.state = new Float64Array(rowBuf);
-      this.istate = new Int32Array(rowBuf);
-    }
-    const refBuf = growBuffer(this.#refBuf, (this.state.length / ROW) * 8, GROW_ROWS * 8);
-    if (refBuf !== this.#refBuf) {
-      this.#refBuf = refBuf;
-      this.#refs = new Float64Array(refBuf);
-    }
+  /** Adds a page of rows (and of references). */
+  #addPage(): void {
+    const f = new Float64Array(ROW << ROW_PAGE_SHIFT);
+    this.fpages.push(f);
+    this.ipages.push(new Int32Array(f.buffer));
+    this.#refPages.push(new Float64Array(1 << ROW_PAGE_SHIFT));
   }
 
   /** Removes series `ref` (no-op when absent); its slot is reused later, empty pages are freed. */
@@ -332,7 +336,7 @@ export class SeriesStore {
     const labels = this.labelsAt(slot);
     if (typeof this.#labels[slot] === 'string') this.#unpacked(slot, labels);
     this.#labels[slot] = undefined;
-    this.#refs[slot] = 0;
+    this.#refPages[slot >>> ROW_PAGE_SHIFT]![slot & ROW_PAGE_MASK] = 0;
     this.setIso(slot, undefined);
     this.#freeSlots.push(slot);
     this.#size--;
@@ -346,8 +350,8 @@ export class SeriesStore {
 
   /** Sets or (undefined) drops the isolation log of the series in `slot`. */
   setIso(slot: number, a: number[] | undefined): void {
-    const is = this.istate;
-    const i = slot * ROW * 2 + I_FLAGS;
+    const is = this.irows(slot);
+    const i = rowAt(slot) * 2 + I_FLAGS;
     const iso = this.#iso;
     if (a === undefined) {
       if (slot < iso.length && iso[slot] !== undefined) {
@@ -379,17 +383,15 @@ export class SeriesStore {
 
   /** Bytes of the reference → slot pages, the slot → reference table and the label hash table (for memory accounting). */
   pageBytes(): number {
-    let n = this.#byHash.bytes + this.#refs.byteLength;
+    let n = this.#byHash.bytes;
+    for (const p of this.#refPages) n += p.byteLength;
     for (const p of this.#pages) if (p !== undefined) n += p.byteLength;
     return n;
   }
 
-  /**
-   * Bytes of the tables in resizable buffers (rows, slot → reference), which Node's
-   * `process.memoryUsage().arrayBuffers` does not count (for memory accounting).
-   */
-  resizableBytes(): number {
-    return this.#rowBuf.byteLength + this.#refBuf.byteLength;
+  /** Bytes of the row pages (for memory accounting). */
+  rowBytes(): number {
+    return this.fpages.length * (ROW << ROW_PAGE_SHIFT) * 8;
   }
 
   /** Calls `fn` with a handle on every series, in slot order. */
@@ -413,7 +415,7 @@ export class SeriesStore {
     const out = new Float64Array(this.#size);
     const all = this.#labels;
     let n = 0;
-    for (let i = 0; i < all.length; i++) if (all[i] !== undefined) out[n++] = this.#refs[i]!;
+    for (let i = 0; i < all.length; i++) if (all[i] !== undefined) out[n++] = this.refAt(i);
     return out;
   }
 }
