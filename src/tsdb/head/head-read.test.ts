@@ -298,3 +298,38 @@ test('label order by cached ranks: dense and sparse selections, prefetched with 
   }
   await head.close();
 });
+
+test('prefetched selections (postings copied, unions merged lazily) equal synchronous ones for every matcher kind', async () => {
+  const head = await Head.open({});
+  const a = head.appender();
+  for (let i = 0; i < 6000; i++) {
+    const kv = ['__name__', `m${i % 5}`, 'a', String(i % 1500), 'b', String(i % 7)];
+    if (i % 3 !== 0) kv.push('c', `v${i % 11}`);
+    a.append(0, Labels.fromStrings(...kv), 10, 1);
+  }
+  await a.commit();
+  const cases = [
+    [newMatcher('=~', '__name__', 'm.*')],
+    [newMatcher('=~', '__name__', '.+'), newMatcher('!=', 'b', '3')],
+    [newMatcher('=~', 'a', '1.*'), newMatcher('!~', 'c', 'v1|v2')],
+    [newMatcher('=~', 'a', '.+'), newMatcher('=', 'c', '')],
+    [newMatcher('=', '__name__', 'm1'), newMatcher('=~', 'c', 'v3|v4|v5|nope')],
+    [newMatcher('=~', 'c', '.*v1.*'), newMatcher('!~', 'c', '.+')],
+    [newMatcher('=~', 'a', '.+'), newMatcher('=~', 'b', '[0-3]')],
+  ];
+  for (const ms of cases) {
+    const q1 = head.querier(0, 1000);
+    const want: string[] = [];
+    const s1 = q1.select(true, undefined, ...ms);
+    while (s1.next()) want.push(s1.at().labels.toString());
+    q1.close();
+    const q2 = head.querier(0, 1000);
+    await q2.prefetch!([{ matchers: ms }]);
+    const got: string[] = [];
+    const s2 = q2.select(true, undefined, ...ms);
+    while (s2.next()) got.push(s2.at().labels.toString());
+    q2.close();
+    assert.deepEqual(got, want, ms.map(String).join(','));
+  }
+  await head.close();
+});

@@ -17,7 +17,8 @@ import {
 } from '../../storage/index.js';
 import { TurnSlices } from '../../util/index.js';
 import { XOR_DECODE_DONE, XOR_DECODE_PAST_MAXT, XorIterator, decodeXorFloats } from '../chunkenc/index.js';
-import { expandPostings, postingsForMatchers } from '../postings/index.js';
+import { postingsForMatchers } from '../postings/index.js';
+import { StablePostingsReader } from './head-read-postings.js';
 import type { Head } from './head.js';
 import type { MemSeries } from './memseries.js';
 import { compareLabelSources, type LabelSource } from './label-codec.js';
@@ -583,8 +584,9 @@ const RANK_INDEX_LIMIT = 2 ** 22;
 
 /**
  * A querier over the head for `[mint, maxt]`. Selects are evaluated eagerly (postings are
- * expanded in the same synchronous turn), iteration is lazy and bounded by the isolation
- * snapshot. Close it: open queriers make commits keep isolation bookkeeping.
+ * expanded in the same synchronous turn, or in slices by `prefetch`), iteration is lazy and
+ * bounded by the isolation snapshot. Close it: open queriers make commits keep isolation
+ * bookkeeping.
  */
 export class HeadQuerier implements Querier {
   readonly #head: Head;
@@ -612,20 +614,27 @@ export class HeadQuerier implements Querier {
   #matching(matchers: readonly LabelMatcher[]): Matched {
     const out: Matched = { refs: [], maxts: [] };
     if (this.#closed || matchers.length === 0) return out;
-    const refs = expandPostings(postingsForMatchers(this.#head.postingsReader, matchers));
-    for (let i = 0; i < refs.length; i++) this.#take(refs[i]!, out);
+    const p = postingsForMatchers(new StablePostingsReader(this.#head.postings), matchers);
+    while (p.next()) this.#take(p.at(), out);
+    const err = p.err();
+    if (err) throw err;
     return out;
   }
 
-  /** `#matching` in slices of about `SLICE_MS` (the postings are expanded in one turn). */
+  /**
+   * `#matching` in slices of about `SLICE_MS`: postings lists are copied in the first turn
+   * (`StablePostingsReader`), their unions and intersections computed while they are drained.
+   */
   async #matchingSliced(matchers: readonly LabelMatcher[], slices: Slices): Promise<Matched> {
     const out: Matched = { refs: [], maxts: [] };
     if (this.#closed || matchers.length === 0) return out;
-    const refs = expandPostings(postingsForMatchers(this.#head.postingsReader, matchers));
-    for (let i = 0; i < refs.length; i++) {
-      this.#take(refs[i]!, out);
-      if ((i & 4095) === 4095) await slices.pause();
+    const p = postingsForMatchers(new StablePostingsReader(this.#head.postings), matchers);
+    for (let i = 1; p.next(); i++) {
+      this.#take(p.at(), out);
+      if ((i & 4095) === 0) await slices.pause();
     }
+    const err = p.err();
+    if (err) throw err;
     return out;
   }
 
