@@ -169,7 +169,8 @@ export class Decoder {
     const tag = shortTag(node);
     let value = '';
     if (tag !== '!!seq' && tag !== '!!map') {
-      const v = isScalar(node) ? String(node.value) : '';
+      // The text as written (a `!!binary` scalar's value is already decoded).
+      const v = isScalar(node) ? ((node as { source?: string }).source ?? String(node.value)) : '';
       value = v.length > 10 ? ` \`${v.slice(0, 7)}...\`` : ` \`${v}\``;
     }
     this.typeErrors.push(`line ${this.pos(node).line}: cannot unmarshal ${tag}${value} into ${goType}`);
