@@ -4,7 +4,8 @@
  * `  FAILED: <reason>` on stderr — with promtool's exit codes: 0 all good, 1 a file failed,
  * 3 a lint finding with `--lint-fatal`. Without `--syntax-only` it also checks that rule
  * files, credential and certificate files exist and that static and file-SD targets are
- * `host:port` after relabeling.
+ * `host:port` after relabeling, then checks each rule file as `check rules` does (with the
+ * duplicate-rules lint and the config's name validation scheme).
  */
 import { readFileSync, statSync } from 'node:fs';
 import {
