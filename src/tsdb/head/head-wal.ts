@@ -121,7 +121,7 @@ class Replayer {
       const f = o * 2 + I_FLAGS;
       if ((is[f]! & F_INDEXED) === 0) {
         is[f] |= F_INDEXED;
-        head.postings.add(store.refAt(slot), store.labelsAt(slot, store.intern));
+        head.postings.add(store.refAt(slot), store.labelsAt(slot, store.internRange));
       }
       if (t < mint) mint = t;
       if (t > maxt) maxt = t;

@@ -67,15 +67,20 @@ function put(u: Uint16Array, j: number, s: string): number {
 }
 
 /**
+ * Maps the `len` code units of `p` from `start` to a canonical string equal to them (so that
+ * a lookup that hits needs no substring of `p`).
+ */
+export type RangeIntern = (p: string, start: number, len: number) => string;
+
+/**
  * The label set packed in `p`. `intern` (optional) maps each name and value to a canonical
  * copy (for strings that outlive the call, such as postings keys).
  */
-export function unpackLabels(p: string, intern?: (s: string) => string): Labels {
+export function unpackLabels(p: string, intern?: RangeIntern): Labels {
   const kv: string[] = [];
   for (let i = 0; i < p.length; ) {
     const len = p.charCodeAt(i);
-    const s = p.substring(i + 1, i + 1 + len);
-    kv.push(intern === undefined ? s : intern(s));
+    kv.push(intern === undefined ? p.substring(i + 1, i + 1 + len) : intern(p, i + 1, len));
     i += 1 + len;
   }
   return Labels.fromSortedFlat(kv);

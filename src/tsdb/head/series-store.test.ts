@@ -46,3 +46,15 @@ test('series store: 200k series get distinct slots and are all found by labels a
   }
   assert.equal(store.refs().length, n);
 });
+
+test('series store: packed labels unpack to equal labels through the interning cache, also for values alike in length and ends', () => {
+  const store = new SeriesStore();
+  // Values that share length, first, middle and last code units land in one cache entry.
+  const alike = (i: number): Labels => Labels.fromStrings('__name__', 'm', 'a', '', 'v', `x${String(i).padStart(3, '0')}0y0z`);
+  const n = 3000;
+  for (let i = 1; i <= n; i++) store.add(i, alike(i), true);
+  for (let round = 0; round < 2; round++) {
+    for (let i = 1; i <= n; i += 7) assert.ok(store.labelsAt(store.slotOf(i), store.internRange).equals(alike(i)));
+  }
+  for (let i = 1; i <= n; i += 3) assert.ok(store.getByRef(i)!.labels.equals(alike(i)));
+});

@@ -16,7 +16,7 @@
  * the label sets and nothing else per series.
  */
 import type { Labels } from '../../model/labels/index.js';
-import { copyString, packedEquals, packLabels, unpackLabels, type LabelSource } from './label-codec.js';
+import { copyString, packedEquals, packLabels, unpackLabels, type LabelSource, type RangeIntern } from './label-codec.js';
 import { MemSeries } from './memseries.js';
 import { SlotHashTable } from './slot-hash-table.js';
 
@@ -93,6 +93,9 @@ export const I_FLAGS = I_ENC + 11;
 export const F_INDEXED = 1;
 /** Flag: the series has an isolation log (`MemSeries.iso`). */
 export const F_ISO = 2;
+
+/** Entries of `SeriesStore.internRange`'s cache (a power of two). */
+const RECENT = 4096;
 
 /** Page size of the reference → slot table: references are dense, so pages are mostly full. */
 const PAGE = 4096;
@@ -191,7 +194,7 @@ export class SeriesStore {
    * Labels of the series in `slot` (the caller knows the slot is live): a new `Labels` each
    * call for packed ones, whose strings go through `intern` when given.
    */
-  labelsAt(slot: number, intern?: (s: string) => string): Labels {
+  labelsAt(slot: number, intern?: RangeIntern): Labels {
     const l = this.#labels[slot]!;
     return typeof l === 'string' ? unpackLabels(l, intern) : l;
   }
@@ -218,15 +221,34 @@ export class SeriesStore {
   keepUnpacked(slot: number): Labels {
     const l = this.#labels[slot]!;
     if (typeof l !== 'string') return l;
-    const u = unpackLabels(l, this.intern);
+    const u = unpackLabels(l, this.internRange);
     this.#unpacked(slot, u);
     return u;
   }
 
   #unpacked(slot: number, labels: Labels): void {
     this.#labels[slot] = labels;
-    if (--this.#packed === 0) this.#strings = undefined;
+    if (--this.#packed === 0) {
+      this.#strings = undefined;
+      this.#recent = undefined;
+    }
   }
+
+  /**
+   * `intern` of a range of a packed set, through a small direct-mapped cache of recent strings
+   * keyed by length and three code units: a hit (most names and many values repeat from one
+   * series to the next) costs one `startsWith`, not a substring, its hash and a map lookup.
+   */
+  readonly internRange = (p: string, start: number, len: number): string => {
+    const recent = (this.#recent ??= new Array<string>(RECENT).fill(''));
+    const h = len === 0 ? 0 : (Math.imul(len, 0x9e3779b1) ^ Math.imul(p.charCodeAt(start), 31) ^ Math.imul(p.charCodeAt(start + (len >> 1)), 131) ^ p.charCodeAt(start + len - 1)) & (RECENT - 1);
+    const c = recent[h]!;
+    if (c.length === len && p.startsWith(c, start)) return c;
+    const s = this.intern(p.substring(start, start + len));
+    recent[h] = s;
+    return s;
+  };
+  #recent: string[] | undefined = undefined;
 
   /**
    * The canonical copy of a label name or value of packed series (postings keys, unpacked
