@@ -28,7 +28,7 @@ export async function evalKAggregate(ev: Evaluator, agg: AggregatePlan): Promise
     param = await ev.evalScalar(agg.param!);
   }
   const input = await ev.evalVector(agg.expr);
-  const grouping = groupSeries(input, agg.grouping, agg.without);
+  const grouping = await groupSeries(input, agg.grouping, agg.without, ev.shared.control);
   const G = grouping.labels.length;
   const numSteps = ev.range.numSteps;
   const members: number[][] = Array.from({ length: G }, () => []);

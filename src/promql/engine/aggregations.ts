@@ -10,6 +10,7 @@ import { UnsupportedHistogramError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { KahanSum, MeanAccumulator } from './functions/index.js';
 import { evalVectorSelector } from './eval-selectors.js';
+import type { ExecControl } from './limits.js';
 import type { AggregatePlan, VectorSelectorPlan } from './plan.js';
 import { newStepSeries, type StepSeries } from './value.js';
 
@@ -47,14 +48,24 @@ function groupKey(metric: Labels, grouping: readonly string[], without: boolean,
   return key;
 }
 
-/** Assigns `input` series to groups for `by (grouping)` or `without (grouping)`. */
-export function groupSeries(input: readonly StepSeries[], grouping: readonly string[], without: boolean): Grouping {
+/** Series handled between two checks of the query's slice in loops over every input series. */
+export const SERIES_PER_CHECK = 4096;
+
+/**
+ * Assigns `input` series to groups for `by (grouping)` or `without (grouping)`, giving the event
+ * loop a turn when `control`'s slice is used up (grouping 100k series held it for ~40 ms).
+ */
+export async function groupSeries(input: readonly StepSeries[], grouping: readonly string[], without: boolean, control: ExecControl): Promise<Grouping> {
   const groupOf = new Int32Array(input.length);
   const labels: Labels[] = [];
   const dropName: boolean[] = [];
   const byKey = new Map<string, number>();
   const drop = without ? [METRIC_NAME, ...grouping] : [];
   for (let i = 0; i < input.length; i++) {
+    if (i % SERIES_PER_CHECK === SERIES_PER_CHECK - 1) {
+      control.tick(SERIES_PER_CHECK);
+      if (control.due) await control.yieldIfDue();
+    }
     const s = input[i]!;
     const key = groupKey(s.metric, grouping, without, drop);
     let g = byKey.get(key);
@@ -85,7 +96,7 @@ export async function evalAggregate(ev: Evaluator, agg: AggregatePlan): Promise<
   }
   if ((agg.op === 'count' || agg.op === 'group') && agg.expr.kind === 'vectorSelector') return countSelector(ev, agg, agg.expr);
   const input = await ev.evalVector(agg.expr);
-  const grouping = groupSeries(input, agg.grouping, agg.without);
+  const grouping = await groupSeries(input, agg.grouping, agg.without, ev.shared.control);
   const G = grouping.labels.length;
   const numSteps = ev.range.numSteps;
   const out: StepSeries[] = grouping.labels.map((l, g) => newStepSeries(l, numSteps, grouping.dropName[g]));
@@ -106,6 +117,11 @@ export async function evalAggregate(ev: Evaluator, agg: AggregatePlan): Promise<
   for (let step = 0; step < numSteps; step++) {
     let nt = 0;
     for (let i = 0; i < input.length; i++) {
+      if (i % SERIES_PER_CHECK === SERIES_PER_CHECK - 1) {
+        // A step over 100k series is one long stretch otherwise (the accumulators are this query's own).
+        control.tick(SERIES_PER_CHECK);
+        if (control.due) await control.yieldIfDue();
+      }
       const s = input[i]!;
       if (!s.has[step]) continue;
       const g = groupOf[i]!;
