@@ -1,6 +1,7 @@
 /**
- * Rules: rule files (parse, validate, lint). Recording/alerting rule evaluation and the rule
- * manager will join here. Other packages import rules only through this file.
+ * Rules: rule files (parse, validate, lint), recording rule groups and their evaluation.
+ * Alerting rules are parsed and listed, not evaluated yet. Other packages import rules only
+ * through this file.
  */
 export {
   parseRules,
@@ -15,3 +16,7 @@ export {
 } from './rule-file.js';
 export { findDuplicateRules, formatDuplicateRules, type DuplicateRule } from './duplicates.js';
 export { checkTemplateSyntax, PROMETHEUS_TEMPLATE_FUNCS } from './go-template-check.js';
+export { engineQueryFunc, type QueryFunc } from './query-func.js';
+export { RecordingRule, RuleEvalError, DUPLICATE_LABELSET, type RuleHealth, type RecordedSample } from './recording-rule.js';
+export { Group, groupKey, type GroupOptions } from './group.js';
+export { GroupMetrics } from './group-metrics.js';

@@ -1,0 +1,274 @@
+/**
+ * A rule group: its recording rules evaluated in order every `intervalMs`, each rule's output
+ * appended and committed on its own (all or nothing per rule), with staleness markers for series
+ * a rule stopped producing, and the group metrics of upstream's rule manager.
+ *
+ * Schedule: evaluation timestamps are `offset + k * intervalMs`, where the offset is a stable
+ * hash of the group's file and name modulo the interval (as upstream: groups spread over the
+ * interval, and a restart keeps each group's phase). Our hash differs from upstream's xxhash, so
+ * the phase of a group differs from Prometheus' for the same file and name. An evaluation that
+ * overruns skips the ticks it missed (counted in `prometheus_rule_group_iterations_missed_total`).
+ * Evaluation errors are logged and counted and never stop the group.
+ */
+import { Labels } from '../model/labels/index.js';
+import { STALE_NAN } from '../model/value/index.js';
+import { StorageError, WriteFailedError, type Appendable } from '../storage/index.js';
+import { errorMessage, type Logger } from '../util/index.js';
+import type { GroupMetrics } from './group-metrics.js';
+import type { QueryFunc } from './query-func.js';
+import { RecordingRule, labelsKey, type RecordedSample } from './recording-rule.js';
+import type { RuleGroupSpec, RuleSpec } from './rule-file.js';
+
+/** What a group needs to run. */
+export interface GroupOptions {
+  /** The rule file the group came from (its path as configured after glob expansion). */
+  readonly file: string;
+  readonly spec: RuleGroupSpec;
+  /** The group's own interval, or the global `evaluation_interval` when it has none. */
+  readonly intervalMs: number;
+  readonly appendable: Appendable;
+  readonly query: QueryFunc;
+  readonly logger: Logger;
+  readonly metrics: GroupMetrics;
+  /** Wall clock in ms since the epoch (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/** A running (or not yet started) rule group; see the module comment. */
+export class Group {
+  readonly file: string;
+  readonly name: string;
+  readonly intervalMs: number;
+  readonly limit: number;
+  readonly rules: readonly RecordingRule[];
+  /** Alerting rules: listed, not evaluated (alerting is not implemented yet). */
+  readonly alerting: readonly RuleSpec[];
+  /** Seconds the last evaluation of all rules took. */
+  evaluationTime = 0;
+  /** Wall-clock start of the last evaluation, ms; undefined before the first. */
+  lastEvaluation: number | undefined = undefined;
+  readonly #o: GroupOptions;
+  readonly #now: () => number;
+  readonly #logger: Logger;
+  /** Per rule: the series it wrote in its last successful evaluation, by `labelsKey`. */
+  #previous: Map<string, Labels>[];
+  /** Series of a replaced group's rules to mark stale unless this group's first evaluation writes them. */
+  #inherited = new Map<string, Labels>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(opts: GroupOptions) {
+    this.#o = opts;
+    this.file = opts.file;
+    this.name = opts.spec.name;
+    this.intervalMs = opts.intervalMs;
+    this.limit = opts.spec.limit;
+    this.rules = opts.spec.rules.filter((r) => r.record !== '').map((r) => new RecordingRule(r));
+    this.alerting = opts.spec.rules.filter((r) => r.alert !== '');
+    this.#previous = this.rules.map(() => new Map());
+    this.#now = opts.now ?? Date.now;
+    this.#logger = opts.logger.child({ component: 'rule manager', file: this.file, group: this.name });
+    opts.metrics.init(this.key, this.intervalMs, this.rules.length + this.alerting.length);
+  }
+
+  /** The group's identity and metric label: `<file>;<name>`. */
+  get key(): string {
+    return groupKey(this.file, this.name);
+  }
+
+  /** The evaluation timestamp (ms) at or before `now` on this group's schedule. */
+  evalTimestamp(now: number): number {
+    const offset = Labels.fromStrings('file', this.file, 'name', this.name).hash() % this.intervalMs;
+    const adj = now - offset;
+    return adj - mod(adj, this.intervalMs) + offset;
+  }
+
+  /** True when `other` evaluates the same rules the same way (a reload may keep this group running). */
+  sameAs(other: Group): boolean {
+    if (this.key !== other.key || this.intervalMs !== other.intervalMs || this.limit !== other.limit) return false;
+    if (this.rules.length !== other.rules.length || this.alerting.length !== other.alerting.length) return false;
+    if (!this.rules.every((r, i) => r.sameAs(other.rules[i]!))) return false;
+    return this.alerting.every((a, i) => sameAlert(a, other.alerting[i]!));
+  }
+
+  /**
+   * Takes over the state of the group this one replaces: a rule that is still here keeps its
+   * health and last series; the other series of `old` are marked stale after this group's first
+   * evaluation unless it writes them again.
+   */
+  copyState(old: Group): void {
+    this.evaluationTime = old.evaluationTime;
+    this.lastEvaluation = old.lastEvaluation;
+    const used = new Set<number>();
+    this.rules.forEach((r, i) => {
+      const j = old.rules.findIndex((o, k) => !used.has(k) && o.sameAs(r));
+      if (j < 0) return;
+      used.add(j);
+      const o = old.rules[j]!;
+      Object.assign(r, { health: o.health, lastError: o.lastError, evaluationTime: o.evaluationTime, lastEvaluation: o.lastEvaluation });
+      this.#previous[i] = old.#previous[j]!;
+    });
+    old.#previous.forEach((m, k) => {
+      if (!used.has(k)) for (const [key, l] of m) this.#inherited.set(key, l);
+    });
+    for (const [key, l] of old.#inherited) this.#inherited.set(key, l);
+  }
+
+  /** Starts evaluating on the schedule: the first evaluation is at the next scheduled timestamp. */
+  start(): void {
+    if (this.#stopped || this.#timer) return;
+    this.#schedule(this.evalTimestamp(this.#now()) + this.intervalMs);
+  }
+
+  #schedule(t: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#running = this.evalAt(t).finally(() => {
+        this.#running = undefined;
+        let next = t + this.intervalMs;
+        const missed = Math.floor((this.#now() - next) / this.intervalMs);
+        if (missed > 0) {
+          this.#o.metrics.missed.inc({ rule_group: this.key }, missed);
+          this.#o.metrics.iterations.inc({ rule_group: this.key }, missed);
+          next += missed * this.intervalMs;
+        }
+        this.#schedule(next);
+      });
+    }, Math.max(0, t - this.#now()));
+  }
+
+  /** Stops scheduling and waits for an evaluation in progress. Idempotent. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** Evaluates every rule once at `t` (ms); never throws (failures are logged and counted). */
+  async evalAt(t: number): Promise<void> {
+    const m = this.#o.metrics;
+    const l = { rule_group: this.key };
+    const start = this.#now();
+    const t0 = performance.now();
+    m.iterations.inc(l);
+    for (let i = 0; i < this.rules.length; i++) {
+      const rule = this.rules[i]!;
+      const ruleStart = this.#now();
+      const r0 = performance.now();
+      m.evaluations.inc(l);
+      let err: unknown;
+      try {
+        const out = await rule.eval(this.#o.query, t, this.limit);
+        err = await this.#write(i, out, t);
+      } catch (e) {
+        err = e;
+        m.failures.inc(l);
+        this.#logger.warn({ rule: rule.name, err: errorMessage(e) }, 'Evaluating rule failed');
+      }
+      rule.record(ruleStart, (performance.now() - r0) / 1000, err);
+    }
+    if (this.#inherited.size > 0) await this.#markInheritedStale(t);
+    this.evaluationTime = (performance.now() - t0) / 1000;
+    this.lastEvaluation = start;
+    m.lastDuration.set(l, this.evaluationTime);
+    m.lastEvaluation.set(l, t / 1000);
+  }
+
+  /**
+   * Appends rule `i`'s output at `t` and staleness markers for its series of last time that are
+   * gone, and commits them as one batch. Resolves with the first rejected sample's error (the
+   * others are still written), rejects when the batch cannot be committed.
+   */
+  async #write(i: number, out: readonly RecordedSample[], t: number): Promise<unknown> {
+    const app = this.#o.appendable.appender();
+    const returned = new Map<string, Labels>();
+    const previous = this.#previous[i]!;
+    let firstErr: unknown;
+    try {
+      for (const s of out) {
+        try {
+          app.append(0, s.labels, t, s.f);
+          returned.set(labelsKey(s.labels), s.labels);
+        } catch (e) {
+          if (!isSampleError(e)) throw e;
+          firstErr ??= e;
+        }
+      }
+      for (const [key, l] of previous) {
+        if (returned.has(key)) continue;
+        try {
+          app.append(0, l, t, STALE_NAN);
+        } catch (e) {
+          // A sample written after it (a rule rename) makes the marker out of order: expected.
+          if (!isSampleError(e)) throw e;
+        }
+      }
+    } catch (e) {
+      app.rollback();
+      throw e;
+    }
+    await app.commit();
+    this.#previous[i] = returned;
+    if (firstErr !== undefined) this.#logger.warn({ rule: this.rules[i]!.name, err: errorMessage(firstErr) }, 'Rule sample appending failed');
+    return firstErr;
+  }
+
+  async #markInheritedStale(t: number): Promise<void> {
+    const written = new Set<string>();
+    for (const m of this.#previous) for (const k of m.keys()) written.add(k);
+    const gone = [...this.#inherited].filter(([k]) => !written.has(k)).map(([, l]) => l);
+    this.#inherited = new Map();
+    await this.#appendStale(gone, t);
+  }
+
+  /**
+   * Writes staleness markers at `t` (ms) for every series this group wrote last time (used
+   * after it was removed from the configuration). Failures are logged.
+   */
+  async markStale(t: number): Promise<void> {
+    const all: Labels[] = [...this.#inherited.values()];
+    for (const m of this.#previous) all.push(...m.values());
+    this.#previous = this.rules.map(() => new Map());
+    this.#inherited = new Map();
+    await this.#appendStale(all, t);
+  }
+
+  async #appendStale(series: readonly Labels[], t: number): Promise<void> {
+    if (series.length === 0) return;
+    const app = this.#o.appendable.appender();
+    try {
+      for (const l of series) {
+        try {
+          app.append(0, l, t, STALE_NAN);
+        } catch (e) {
+          if (!isSampleError(e)) throw e;
+        }
+      }
+      await app.commit();
+    } catch (e) {
+      this.#logger.warn({ err: errorMessage(e) }, 'Writing staleness markers failed');
+    }
+  }
+}
+
+/** `<file>;<group>`: a group's identity across reloads and its `rule_group` label. */
+export function groupKey(file: string, name: string): string {
+  return `${file};${name}`;
+}
+
+/** A storage error about one sample (out of order, duplicate, too old, …), not the batch. */
+function isSampleError(e: unknown): boolean {
+  return e instanceof StorageError && !(e instanceof WriteFailedError);
+}
+
+function mod(a: number, n: number): number {
+  return ((a % n) + n) % n;
+}
+
+function sameAlert(a: RuleSpec, b: RuleSpec): boolean {
+  const same = (x: ReadonlyMap<string, string>, y: ReadonlyMap<string, string>) => x.size === y.size && [...x].every(([k, v]) => y.get(k) === v);
+  return a.alert === b.alert && a.expr === b.expr && a.forMs === b.forMs && a.keepFiringForMs === b.keepFiringForMs && same(a.labels, b.labels) && same(a.annotations, b.annotations);
+}
