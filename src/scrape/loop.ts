@@ -72,9 +72,10 @@ export interface AppendPieces {
 /**
  * A body of 64 KiB (about 1,000 samples of the bench targets' series) takes well under a
  * millisecond on a quiet machine: smaller ones are appended at once. Larger ones run in pieces of
- * 5 ms, so that a turn holding a piece and a query slice (10 ms plus 5 of slack for other work,
- * see `util/turns.ts`) stays near 15 ms; on a quiet machine a 10,000-sample body still fits in
- * one piece, under load (parse at 10-70 ms) it no longer holds the loop for the whole body.
+ * 5 ms, each in an event-loop turn of its own taken in turn with query slices (10 ms plus 5 of
+ * slack for other work, see `util/turns.ts`), so that no turn holds a whole body: a 10,000-sample
+ * body is 3-4 ms of CPU on a quiet machine (one piece), but 10-70 ms of wall time and more when
+ * the cores are shared.
  */
 export const APPEND_PIECES: AppendPieces = { minBytes: 64 * 1024, sliceMs: 5 };
 

@@ -178,17 +178,21 @@ export class BodyAppender {
   }
 
   /**
-   * Appends `body` as `append` does, in pieces of about `sliceMs` of work, taking a turn of the
-   * event loop (`TurnSlices`) between them so that queries and other scrapes run meanwhile.
-   * After each turn `halted()` is asked: when true, the append is abandoned and the promise
-   * resolves undefined; the caller must then roll `app` back and call the cache's `abortIter()`
-   * (nothing was committed, the iteration did not end). A body done within its first piece
-   * never yields.
+   * Appends `body` as `append` does, in pieces of about `sliceMs` of work, each in a turn of the
+   * event loop of its own (`TurnSlices`), so that queries and other scrapes run in between. The
+   * first piece waits for a turn too: it would otherwise run in the I/O callback that completed
+   * the body, on top of whatever else that turn holds (other bodies, WAL callbacks applying
+   * commits) and before the query slice of the same turn. After each turn `halted()` is asked:
+   * when true, the append is abandoned and the promise resolves undefined; the caller must then
+   * roll `app` back and call the cache's `abortIter()` (nothing was committed, the iteration did
+   * not end).
    */
   async appendInPieces(app: Appender, body: Buffer, contentType: string, defTime: number, sliceMs: number, halted: () => boolean): Promise<AppendResult | undefined> {
+    const slices = new TurnSlices(sliceMs);
+    await slices.next();
+    if (halted()) return undefined;
     const done = this.begin(app, body, contentType, defTime);
     if (done !== undefined) return done;
-    const slices = new TurnSlices(sliceMs);
     for (;;) {
       const res = this.step(slices);
       if (res !== undefined) return res;
