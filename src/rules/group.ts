@@ -56,6 +56,7 @@ export class Group {
   #inherited = new Map<string, Labels>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #started = false;
   #stopped = false;
 
   constructor(opts: GroupOptions) {
@@ -115,9 +116,10 @@ export class Group {
     for (const [key, l] of old.#inherited) this.#inherited.set(key, l);
   }
 
-  /** Starts evaluating on the schedule: the first evaluation is at the next scheduled timestamp. */
+  /** Starts evaluating on the schedule: the first evaluation is at the next scheduled timestamp. Idempotent. */
   start(): void {
-    if (this.#stopped || this.#timer) return;
+    if (this.#stopped || this.#started) return;
+    this.#started = true;
     this.#schedule(this.evalTimestamp(this.#now()) + this.intervalMs);
   }
 

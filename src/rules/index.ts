@@ -20,3 +20,4 @@ export { engineQueryFunc, type QueryFunc } from './query-func.js';
 export { RecordingRule, RuleEvalError, DUPLICATE_LABELSET, type RuleHealth, type RecordedSample } from './recording-rule.js';
 export { Group, groupKey, type GroupOptions } from './group.js';
 export { GroupMetrics } from './group-metrics.js';
+export { RuleManager, RuleLoadError, loadRules, type LoadedRules, type RuleManagerOptions } from './manager.js';
