@@ -8,7 +8,7 @@ import type { Labels } from '../../model/labels/index.js';
 import type { Engine } from '../../promql/index.js';
 import type { Queryable } from '../../storage/index.js';
 import { renderRegistry, type Logger, type Registry } from '../../util/index.js';
-import { Router, registerAPIv1, registerFederate, registerLifecycle, type RuntimeInfo, type TSDBAdmin, type TargetRetriever, type Handler } from '../../web/index.js';
+import { Router, registerAPIv1, registerFederate, registerLifecycle, type RuntimeInfo, type TSDBAdmin, type TargetRetriever, type RulesRetriever, type Handler } from '../../web/index.js';
 import { registerUI } from '../../web/ui/index.js';
 
 /**
@@ -51,6 +51,8 @@ export interface RouteDeps {
   readonly localQueryable: Queryable;
   readonly engine: Engine;
   readonly targets: TargetRetriever;
+  /** Rule groups for `/api/v1/rules` (none: empty lists). */
+  readonly rules?: RulesRetriever;
   readonly tsdb: TSDBAdmin;
   readonly config: () => Config | undefined;
   readonly externalLabels: () => Labels;
@@ -90,6 +92,7 @@ export function buildRouter(d: RouteDeps): PrefixedRouter {
     queryable: d.queryable,
     engine: d.engine,
     targets: d.targets,
+    ...(d.rules ? { rules: d.rules } : {}),
     tsdb: d.tsdb,
     config: d.config,
     flags: d.flags,

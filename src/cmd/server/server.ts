@@ -20,6 +20,7 @@ import { ServerMetrics } from './self-metrics.js';
 import { RemoteReader, RemoteWriter, remoteReadRoute, remoteWriteRoute } from './remote.js';
 import { ServerStorage } from './storage.js';
 import { TargetSyncer } from './target-syncer.js';
+import { ServerRules } from './rules.js';
 
 /** Options of `Server`. */
 export interface ServerDeps {
@@ -47,6 +48,8 @@ export class Server {
   readonly remote: RemoteWriter;
   /** The `remote_read` endpoints, merged with the TSDB for queries. */
   readonly remoteRead: RemoteReader;
+  /** Recording rules from `rule_files`. */
+  readonly rules: ServerRules;
   readonly #syncer: TargetSyncer;
   readonly #onQuit: (() => void) | undefined;
   #web: WebServer | undefined;
@@ -71,12 +74,14 @@ export class Server {
     this.#syncer = new TargetSyncer(this.scrape, this.#logger);
     this.remote = new RemoteWriter(this.#o.tsdb.path, this.#o.remote, this.registry, this.#logger);
     this.remoteRead = new RemoteReader(this.storage, this.registry, this.#logger);
-    // Upstream's order: remote storage, then scrape before its discovery.
+    this.rules = new ServerRules({ engine: this.engine, queryable: this.remoteRead.queryable, appendable: this.storage, registry: this.registry, logger: this.#logger });
+    // Upstream's order: remote storage, then scrape before its discovery; rules last.
     this.reloader = new ConfigReloader({ file: this.#o.configFile, logger: this.#logger, metrics: this.metrics, ...(deps.loadConfig ? { load: deps.loadConfig } : {}) })
       .add({ name: 'db_storage', apply: (cfg) => this.storage.applyConfig(cfg) })
       .add({ name: 'remote_storage', prepare: (cfg) => this.#prepareRemote(cfg), apply: (cfg) => this.#applyRemote(cfg) })
       .add({ name: 'scrape', prepare: checkScrapeClients, apply: (cfg) => this.scrape.applyConfig(cfg) })
-      .add({ name: 'scrape_sd', apply: (cfg) => this.discovery.applyConfig(scrapeSDConfigs(cfg)) });
+      .add({ name: 'scrape_sd', apply: (cfg) => this.discovery.applyConfig(scrapeSDConfigs(cfg)) })
+      .add(this.rules.applier());
     this.#external = computeExternalURL(this.#o.externalURL, 0);
   }
 
@@ -127,6 +132,7 @@ export class Server {
       queryable: this.remoteRead.queryable,
       localQueryable: this.storage,
       engine: this.engine,
+      rules: this.rules.retriever(),
       targets: targetRetriever(this.scrape, { external: () => this.#external, listenPort: () => this.#listenPort }),
       tsdb: this.storage.admin,
       config: () => this.reloader.current(),
@@ -157,6 +163,7 @@ export class Server {
     this.#unsubscribe = this.discovery.subscribe((sets: TargetSets) => this.#syncer.push(sets));
     this.discovery.start();
     this.scrape.start();
+    this.rules.manager.start();
     this.#ready = true;
     this.metrics.ready.set(1);
     this.#logger.info('Server is ready to receive web requests.');
@@ -181,6 +188,8 @@ export class Server {
     this.#ready = false;
     this.metrics.ready.set(0);
     this.#unsubscribe?.();
+    this.#logger.info('Stopping rule manager...');
+    await this.rules.manager.stop();
     this.#logger.info('Stopping scrape manager...');
     await this.scrape.stop();
     await this.#syncer.drain();

@@ -1,0 +1,95 @@
+/**
+ * The server's rule manager: recording rules from `rule_files`, evaluated by the server's
+ * engine over the same queryable as the API (the TSDB merged with `remote_read`), written to the
+ * TSDB; a `ConfigApplier` for reloads (a broken rule file refuses the reload in `prepare`, before
+ * any component changes) and the `RulesRetriever` behind `/api/v1/rules`.
+ */
+import type { Config } from '../../config/index.js';
+import { Labels } from '../../model/labels/index.js';
+import { exprToString, type Engine } from '../../promql/index.js';
+import { engineQueryFunc, loadRules, RuleManager, type Group, type LoadedRules, type RuleSpec } from '../../rules/index.js';
+import type { Appendable, Queryable } from '../../storage/index.js';
+import type { Logger, Registry } from '../../util/index.js';
+import type { RuleGroupInfo, RuleInfo, RulesRetriever } from '../../web/index.js';
+import type { ConfigApplier } from './reload.js';
+
+/** What `ServerRules` wires together. */
+export interface ServerRulesDeps {
+  readonly engine: Engine;
+  readonly queryable: Queryable;
+  readonly appendable: Appendable;
+  readonly registry: Registry;
+  readonly logger: Logger;
+}
+
+/** The rule manager with its reload hook and API view. */
+export class ServerRules {
+  readonly manager: RuleManager;
+  /** Rules parsed by `prepare`, applied by `apply` of the same configuration. */
+  readonly #prepared = new WeakMap<Config, LoadedRules>();
+
+  constructor(d: ServerRulesDeps) {
+    this.manager = new RuleManager({ appendable: d.appendable, query: engineQueryFunc(d.engine, d.queryable), logger: d.logger, registry: d.registry });
+  }
+
+  /** The reload step `rules`: parse every rule file in `prepare`, swap groups in `apply`. */
+  applier(): ConfigApplier {
+    return {
+      name: 'rules',
+      prepare: (cfg) => void this.#prepared.set(cfg, load(cfg)),
+      apply: (cfg) => this.manager.update(this.#prepared.get(cfg) ?? load(cfg)),
+    };
+  }
+
+  /** `/api/v1/rules`' view of the running groups. */
+  retriever(): RulesRetriever {
+    return {
+      ruleGroups: () => this.manager.groups().map(groupInfo),
+      activeAlerts: () => [],
+    };
+  }
+}
+
+function load(cfg: Config): LoadedRules {
+  return loadRules(cfg.rule_files, cfg.global.evaluation_interval, { nameValidation: cfg.global.metric_name_validation_scheme });
+}
+
+function groupInfo(g: Group): RuleGroupInfo {
+  const recording: RuleInfo[] = g.rules.map((r) => ({
+    type: 'recording',
+    name: r.name,
+    query: r.query,
+    labels: r.labels,
+    health: r.health,
+    lastError: r.lastError,
+    evaluationTime: r.evaluationTime,
+    lastEvaluation: r.lastEvaluation,
+  }));
+  return {
+    name: g.name,
+    file: g.file,
+    rules: [...recording, ...g.alerting.map(alertInfo)],
+    interval: g.intervalMs / 1000,
+    limit: g.limit,
+    evaluationTime: g.evaluationTime,
+    lastEvaluation: g.lastEvaluation,
+  };
+}
+
+/** An alerting rule as listed before alerting exists: never evaluated, `inactive`. */
+function alertInfo(r: RuleSpec): RuleInfo {
+  return {
+    type: 'alerting',
+    name: r.alert,
+    query: r.parsed ? exprToString(r.parsed) : r.expr,
+    labels: Labels.fromPairs(r.labels),
+    health: 'unknown',
+    lastError: '',
+    evaluationTime: 0,
+    lastEvaluation: undefined,
+    duration: r.forMs / 1000,
+    annotations: Labels.fromPairs(r.annotations),
+    state: 'inactive',
+    alerts: [],
+  };
+}
