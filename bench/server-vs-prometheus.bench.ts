@@ -14,6 +14,14 @@
  *   heavy query touches every series (`count({job="bench"})`). Node's delay histogram includes its
  *   10 ms sampling resolution, so an idle loop reads about 10 ms.
  *
+ * With `--turn-probe`, Ignis runs with a small `--import`ed probe that times every event-loop turn
+ * (a 1 ms timer chain) in wall time and in the main thread's own CPU time (Linux
+ * `/proc/self/task/<pid>/schedstat`). On a machine shared with other work, wall-time delays are
+ * mostly the process waiting for a core; the CPU time of a turn is what it would hold the loop for
+ * on an idle machine. Each event-loop phase above then also gets `turn_probe`: the number of turns
+ * over 20 and 30 ms of CPU, the CPU held in turns over 20 ms, and the longest turn in CPU and wall
+ * time. The probe adds a timer per millisecond (a few percent of CPU).
+ *
  * Prints the JSON lines of both run-peer runs (prefixed objects `peer`), then one `comparison`
  * line with the ratios (Ignis / Prometheus; ≤ 1 is the goal for CPU and RSS). Ports are fixed
  * per run by `--base-port` (targets at base…base+K-1, Prometheus at base+K+1, Ignis base+K+2).
@@ -21,10 +29,12 @@
  *
  *   node dist/bench/server-vs-prometheus.bench.js [--targets 10] [--series 10000]
  *        [--duration 120] [--heavy-seconds 30] [--base-port 29300]
- *        [--heavy-query 'count({job="bench"})'] [--ignis-only] [--node-args '--max-semi-space-size=16']
+ *        [--heavy-query 'count({job="bench"})'] [--ignis-only] [--node-args='--max-semi-space-size=16']
+ *        [--turn-probe]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +50,7 @@ const { values: args } = parseArgs({
     'heavy-query': { type: 'string', default: 'count({job="bench"})' },
     'ignis-only': { type: 'boolean', default: false },
     'node-args': { type: 'string', default: '' },
+    'turn-probe': { type: 'boolean', default: false },
   },
 });
 const K = Number(args.targets);
@@ -57,6 +68,56 @@ const benchDir = resolve(repoRoot, '..', 'shared', 'bench');
 const ignisMain = resolve(repoRoot, 'dist', 'src', 'cmd', 'ignis.js');
 
 type Json = Record<string, unknown>;
+
+/**
+ * The turn probe `--import`ed into Ignis (see the module comment): every turn longer than 10 ms
+ * in wall or CPU time as [Date.now() at its start, wall ms, main-thread CPU ms], written as JSON
+ * to `IGNIS_TURN_PROBE_OUT` every 2 s and at exit.
+ */
+const TURN_PROBE_SOURCE = `
+import { openSync, readSync, writeFileSync } from 'node:fs';
+const out = process.env.IGNIS_TURN_PROBE_OUT;
+let fd = -1;
+try { fd = openSync('/proc/self/task/' + process.pid + '/schedstat', 'r'); } catch {}
+if (out && fd >= 0) {
+  const buf = Buffer.alloc(128);
+  const cpuNs = () => { const n = readSync(fd, buf, 0, 128, 0); const s = buf.toString('latin1', 0, n); return Number(s.slice(0, s.indexOf(' '))); };
+  const turns = [];
+  let lastT = performance.now(), lastC = cpuNs(), lastD = Date.now();
+  const tick = () => {
+    const t = performance.now(), c = cpuNs();
+    const wall = t - lastT, cpu = (c - lastC) / 1e6;
+    if (wall > 10 || cpu > 10) turns.push([lastD, Math.round(wall * 10) / 10, Math.round(cpu * 10) / 10]);
+    lastT = t; lastC = c; lastD = Date.now();
+    setTimeout(tick, 1);
+  };
+  setTimeout(tick, 1);
+  const dump = () => writeFileSync(out, JSON.stringify(turns));
+  setInterval(dump, 2000).unref();
+  process.on('exit', dump);
+}
+`;
+
+/** The probe's turns between `from` and `to` (Date.now() ms), summarized; undefined without probe data. */
+function turnSummary(file: string | undefined, from: number, to: number): Json | undefined {
+  if (file === undefined || !existsSync(file)) return undefined;
+  let turns: Array<[number, number, number]>;
+  try {
+    turns = JSON.parse(readFileSync(file, 'utf8')) as Array<[number, number, number]>;
+  } catch {
+    return undefined;
+  }
+  const inWin = turns.filter((t) => t[0] >= from && t[0] < to);
+  const cpu = inWin.map((t) => t[2]);
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return {
+    turns_cpu_over_20ms: cpu.filter((c) => c > 20).length,
+    turns_cpu_over_30ms: cpu.filter((c) => c > 30).length,
+    cpu_ms_in_turns_over_20ms: r(cpu.filter((c) => c > 20).reduce((a, b) => a + b, 0)),
+    turn_cpu_max_ms: r(Math.max(0, ...cpu)),
+    turn_wall_max_ms: r(Math.max(0, ...inWin.map((t) => t[1]))),
+  };
+}
 
 function get(url: string, timeoutMs = 60_000): Promise<{ status: number; body: string; ms: number }> {
   return new Promise((res, rej) => {
@@ -238,7 +299,15 @@ async function main(): Promise<void> {
       await sleep(500);
     }
     const common = ['--external-targets', '--targets', String(K), '--series', String(M), '--target-port', String(TPORT), '--scrape-interval', '1s', '--duration', String(DURATION), '--warmup', String(WARMUP)];
-    const nodeArgs = args['node-args'] ? `${args['node-args']} ` : '';
+    let probeFile: string | undefined;
+    let nodeArgs = args['node-args'] ? `${args['node-args']} ` : '';
+    if (args['turn-probe']) {
+      const probeSrc = resolve(tmpdir(), `ignis-turn-probe-${process.pid}.mjs`);
+      probeFile = resolve(tmpdir(), `ignis-turn-probe-${process.pid}.json`);
+      writeFileSync(probeSrc, TURN_PROBE_SOURCE);
+      process.env.IGNIS_TURN_PROBE_OUT = probeFile;
+      nodeArgs += `--import ${probeSrc} `;
+    }
     // Ignis keeps running its (light) query set while the heavy-query phase below runs.
     const ignis = new Peer([
       '--preset', 'generic', '--name', `ignis-vs-${BASE}`, '--port', String(IGNIS_PORT),
@@ -250,17 +319,26 @@ async function main(): Promise<void> {
 
     // Quiet loop delay near the end of ingestion (Ignis), then health of both right after their windows.
     await sleep(Math.max(0, DURATION - 20) * 1000);
+    const quietFrom = Date.now();
     const quiet = await loopDelay(IGNIS_PORT, 10, false);
+    const quietTo = Date.now();
     // Each server's health right after its own window (Prometheus stops soon after its window).
     const window = DURATION - WARMUP - 5;
     const promSide = prom ? prom.wait('ingest').then(async (ing) => ({ ing, health: ing ? await scrapeHealth(PROM_PORT, window) : undefined })) : Promise.resolve(undefined);
     const ingI = await ignis.wait('ingest');
     const healthI = ingI ? await scrapeHealth(IGNIS_PORT, window) : undefined;
+    const heavyFrom = Date.now();
     const heavy = ingI ? await loopDelay(IGNIS_PORT, HEAVY_S, true) : undefined;
+    const heavyTo = Date.now();
     const ps = await promSide;
     const ingP = ps?.ing;
     const healthP = ps?.health;
     await Promise.all([ignis.done, prom?.done]);
+    // The probe's file is complete once Ignis has exited.
+    if (probeFile !== undefined) {
+      quiet.turn_probe = turnSummary(probeFile, quietFrom, quietTo) ?? null;
+      if (heavy) heavy.turn_probe = turnSummary(probeFile, heavyFrom, heavyTo) ?? null;
+    }
     for (const p of [ignis, prom]) if (p) for (const j of p.lines) console.log(JSON.stringify({ kind: 'peer', ...j }));
 
     const num = (j: Json | undefined, k: string) => (j && typeof j[k] === 'number' ? (j[k] as number) : null);
@@ -295,6 +373,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(out));
   } finally {
     targets.kill('SIGTERM');
+    if (args['turn-probe']) for (const ext of ['mjs', 'json']) rmSync(resolve(tmpdir(), `ignis-turn-probe-${process.pid}.${ext}`), { force: true });
   }
 }
 
