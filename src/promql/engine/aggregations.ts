@@ -8,7 +8,7 @@ import { evalKAggregate } from './aggregations-k.js';
 import { AnnotationText } from './annotations.js';
 import { UnsupportedHistogramError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
-import { KahanSum, MeanAccumulator } from './functions/index.js';
+import { KahanSum, MeanAccumulator, kahanCompensation } from './functions/index.js';
 import { evalVectorSelector } from './eval-selectors.js';
 import type { ExecControl } from './limits.js';
 import type { AggregatePlan, VectorSelectorPlan } from './plan.js';
@@ -94,7 +94,10 @@ export async function evalAggregate(ev: Evaluator, agg: AggregatePlan): Promise<
     default:
       break;
   }
-  if ((agg.op === 'count' || agg.op === 'group') && agg.expr.kind === 'vectorSelector') return countSelector(ev, agg, agg.expr);
+  if (STREAMED.has(agg.op) && agg.expr.kind === 'vectorSelector') {
+    const streamed = await streamSelector(ev, agg, agg.expr);
+    if (streamed !== undefined) return streamed;
+  }
   const input = await ev.evalVector(agg.expr);
   const grouping = await groupSeries(input, agg.grouping, agg.without, ev.shared.control);
   const G = grouping.labels.length;
@@ -232,31 +235,76 @@ export async function evalAggregate(ev: Evaluator, agg: AggregatePlan): Promise<
   return result;
 }
 
+/** Aggregations `streamSelector` computes without keeping the selected series. */
+const STREAMED: ReadonlySet<string> = new Set(['count', 'group', 'sum', 'min', 'max']);
+
 /**
- * `count` or `group` straight over a selector: series are counted per group and step as the
- * selector produces them, none is kept (counting touches every series, e.g. `count({job="x"})`,
- * and holding them all is what such a query would otherwise spend its time on). Same groups, in
- * the same order, and the same values as the general path.
+ * `count`, `group`, `sum`, `min` or `max` straight over a selector: series are folded into their
+ * group's per-step accumulators as the selector produces them, none is kept. Such queries touch
+ * many series (`count({job="x"})`, `sum by (x) (metric)`), and holding them all is what they
+ * would otherwise spend their time and their garbage collections on. Same groups, in the same
+ * order, and the same values as the general path (sums are compensated in the same order);
+ * undefined when a native histogram turns up where only the general path handles it.
  */
-async function countSelector(ev: Evaluator, agg: AggregatePlan, vs: VectorSelectorPlan): Promise<StepSeries[]> {
+async function streamSelector(ev: Evaluator, agg: AggregatePlan, vs: VectorSelectorPlan): Promise<StepSeries[] | undefined> {
   const numSteps = ev.range.numSteps;
+  const op = agg.op;
   const drop = agg.without ? [METRIC_NAME, ...agg.grouping] : [];
   const byKey = new Map<string, number>();
   const labels: Labels[] = [];
   const counts: Float64Array[] = [];
+  /** Per group and step: the running sum, or the min/max so far. */
+  const vals: Float64Array[] = [];
+  /** Per group and step: the sum's compensation. */
+  const comps: Float64Array[] = [];
+  const sums = op === 'sum';
+  // Set at a native histogram that only the general path handles; the rest is then skipped.
+  let general = false;
   await evalVectorSelector(ev, vs, false, (s) => {
+    if (general) return;
     const key = groupKey(s.metric, agg.grouping, agg.without, drop);
     let g = byKey.get(key);
     if (g === undefined) {
       g = labels.length;
       labels.push(agg.without ? s.metric.without(...drop) : s.metric.keep(...agg.grouping));
       counts.push(new Float64Array(numSteps));
+      if (op !== 'count' && op !== 'group') vals.push(new Float64Array(numSteps));
+      if (sums) comps.push(new Float64Array(numSteps));
       byKey.set(key, g);
     }
     const c = counts[g]!;
     const has = s.has;
-    for (let step = 0; step < numSteps; step++) if (has[step]) c[step]!++;
+    const hist = s.hist;
+    if (op === 'count' || op === 'group') {
+      for (let step = 0; step < numSteps; step++) if (has[step]) c[step]!++;
+      return;
+    }
+    const val = vals[g]!;
+    const comp = sums ? comps[g]! : undefined;
+    const f = s.f;
+    for (let step = 0; step < numSteps; step++) {
+      if (!has[step]) continue;
+      if (hist !== undefined && hist[step]) {
+        general = true;
+        return;
+      }
+      const v = f[step]!;
+      const first = c[step] === 0;
+      c[step]!++;
+      if (comp !== undefined) {
+        // KahanSum.add from a reset sum for the first value, as the general path does.
+        const sum = val[step]!;
+        const t = sum + v;
+        comp[step] = kahanCompensation(sum, comp[step]!, v, t);
+        val[step] = t;
+      } else if (first) val[step] = v;
+      else {
+        const m = val[step]!;
+        if (op === 'min' ? v < m || m !== m : v > m || m !== m) val[step] = v;
+      }
+    }
   });
+  if (general) return undefined;
   const out: StepSeries[] = [];
   let points = 0;
   for (let g = 0; g < labels.length; g++) {
@@ -264,7 +312,7 @@ async function countSelector(ev: Evaluator, agg: AggregatePlan, vs: VectorSelect
     const c = counts[g]!;
     for (let step = 0; step < numSteps; step++) {
       if (c[step] === 0) continue;
-      o.f[step] = agg.op === 'count' ? c[step]! : 1;
+      o.f[step] = op === 'count' ? c[step]! : op === 'group' ? 1 : sums ? vals[g]![step]! + comps[g]![step]! : vals[g]![step]!;
       o.has[step] = 1;
       o.count++;
     }

@@ -6,7 +6,7 @@ export { anchoredChanges, anchoredDelta, anchoredResets, smoothedDelta } from '.
 export { bucketFraction, bucketQuantile, evalHistogramFraction, evalHistogramQuantile, evalHistogramQuantiles, quantileLabel } from './histogram-quantile.js';
 export { evalInfo } from './info.js';
 export { CALENDAR_FUNCTIONS, POINT_KERNELS, type PointKernel } from './instant-kernels.js';
-export { KahanSum, MeanAccumulator } from './kahan.js';
+export { KahanSum, MeanAccumulator, kahanCompensation } from './kahan.js';
 export { labelJoin, labelReplace } from './label-functions.js';
 export { quantileSorted } from './quantile.js';
 export * as RangeKernels from './range-kernels.js';

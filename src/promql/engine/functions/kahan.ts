@@ -4,6 +4,16 @@
  */
 
 /**
+ * The compensation `c` of a running sum `sum` after adding `v`, whose new sum is `t = sum + v`
+ * (`KahanSum.add`, for callers that keep many sums in typed arrays).
+ */
+export function kahanCompensation(sum: number, c: number, v: number, t: number): number {
+  if (t === Infinity || t === -Infinity) return 0;
+  if (Math.abs(sum) >= Math.abs(v)) return c + (sum - t + v);
+  return c + (v - t + sum);
+}
+
+/**
  * A running compensated sum. `value()` is `sum + c`. An infinite partial sum resets the
  * compensation (it can no longer be meaningful). Reusable via `reset()`.
  */
@@ -19,9 +29,7 @@ export class KahanSum {
 
   add(v: number): void {
     const t = this.sum + v;
-    if (t === Infinity || t === -Infinity) this.c = 0;
-    else if (Math.abs(this.sum) >= Math.abs(v)) this.c += this.sum - t + v;
-    else this.c += v - t + this.sum;
+    this.c = kahanCompensation(this.sum, this.c, v, t);
     this.sum = t;
   }
 
