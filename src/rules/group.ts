@@ -43,6 +43,8 @@ export class Group {
   readonly rules: readonly RecordingRule[];
   /** Alerting rules: listed, not evaluated (alerting is not implemented yet). */
   readonly alerting: readonly RuleSpec[];
+  /** Every rule in file order (recording rules as evaluated, alerting rules as specified). */
+  readonly inOrder: readonly (RecordingRule | RuleSpec)[];
   /** Seconds the last evaluation of all rules took. */
   evaluationTime = 0;
   /** Wall-clock start of the last evaluation, ms; undefined before the first. */
@@ -65,8 +67,9 @@ export class Group {
     this.name = opts.spec.name;
     this.intervalMs = opts.intervalMs;
     this.limit = opts.spec.limit;
-    this.rules = opts.spec.rules.filter((r) => r.record !== '').map((r) => new RecordingRule(r));
-    this.alerting = opts.spec.rules.filter((r) => r.alert !== '');
+    this.inOrder = opts.spec.rules.map((r) => (r.record !== '' ? new RecordingRule(r) : r));
+    this.rules = this.inOrder.filter((r) => r instanceof RecordingRule);
+    this.alerting = this.inOrder.filter((r): r is RuleSpec => !(r instanceof RecordingRule));
     this.#previous = this.rules.map(() => new Map());
     this.#now = opts.now ?? Date.now;
     this.#logger = opts.logger.child({ component: 'rule manager', file: this.file, group: this.name });

@@ -65,10 +65,10 @@ test('update keeps unchanged groups, replaces changed ones and marks removed gro
   const gone = '- name: gone\n  interval: 50ms\n  rules:\n  - record: removed\n    expr: "3"\n';
   await m.update(write(keep + change('2') + gone));
   m.start();
-  const [k0, c0] = m.groups();
+  const [c0, , k0] = m.groups();
   await until(() => values(s, 'removed').length > 0 && values(s, 'changed').length > 0, 'first evaluations');
   await m.update(write(keep + change('4')));
-  const [k1, c1] = m.groups();
+  const [c1, k1] = m.groups();
   assert.equal(m.groups().length, 2);
   assert.equal(k1, k0, 'the unchanged group keeps running as it was');
   assert.notEqual(c1, c0, 'the changed group is replaced');

@@ -84,9 +84,9 @@ export class RuleManager {
     this.#metrics = new GroupMetrics(opts.registry);
   }
 
-  /** The groups in effect, in file order and then in order within each file. */
+  /** The groups in effect, sorted by file and then by name (upstream's `RuleGroups` order). */
   groups(): readonly Group[] {
-    return [...this.#groups.values()];
+    return [...this.#groups.values()].sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** Starts every loaded group (and those `update` adds later). */

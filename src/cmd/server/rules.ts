@@ -7,7 +7,7 @@
 import type { Config } from '../../config/index.js';
 import { Labels } from '../../model/labels/index.js';
 import { exprToString, type Engine } from '../../promql/index.js';
-import { engineQueryFunc, loadRules, RuleManager, type Group, type LoadedRules, type RuleSpec } from '../../rules/index.js';
+import { engineQueryFunc, loadRules, RecordingRule, RuleManager, type Group, type LoadedRules, type RuleSpec } from '../../rules/index.js';
 import type { Appendable, Queryable } from '../../storage/index.js';
 import type { Logger, Registry } from '../../util/index.js';
 import type { RuleGroupInfo, RuleInfo, RulesRetriever } from '../../web/index.js';
@@ -55,7 +55,19 @@ function load(cfg: Config): LoadedRules {
 }
 
 function groupInfo(g: Group): RuleGroupInfo {
-  const recording: RuleInfo[] = g.rules.map((r) => ({
+  return {
+    name: g.name,
+    file: g.file,
+    rules: g.inOrder.map((r) => (r instanceof RecordingRule ? recordingInfo(r) : alertInfo(r))),
+    interval: g.intervalMs / 1000,
+    limit: g.limit,
+    evaluationTime: g.evaluationTime,
+    lastEvaluation: g.lastEvaluation,
+  };
+}
+
+function recordingInfo(r: RecordingRule): RuleInfo {
+  return {
     type: 'recording',
     name: r.name,
     query: r.query,
@@ -64,15 +76,6 @@ function groupInfo(g: Group): RuleGroupInfo {
     lastError: r.lastError,
     evaluationTime: r.evaluationTime,
     lastEvaluation: r.lastEvaluation,
-  }));
-  return {
-    name: g.name,
-    file: g.file,
-    rules: [...recording, ...g.alerting.map(alertInfo)],
-    interval: g.intervalMs / 1000,
-    limit: g.limit,
-    evaluationTime: g.evaluationTime,
-    lastEvaluation: g.lastEvaluation,
   };
 }
 
@@ -88,6 +91,7 @@ function alertInfo(r: RuleSpec): RuleInfo {
     evaluationTime: 0,
     lastEvaluation: undefined,
     duration: r.forMs / 1000,
+    keepFiringFor: r.keepFiringForMs / 1000,
     annotations: Labels.fromPairs(r.annotations),
     state: 'inactive',
     alerts: [],

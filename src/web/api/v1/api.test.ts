@@ -365,7 +365,7 @@ test('rules, alerts, alertmanagers', async (t) => {
   t.after(() => api.stop());
   const g = (await api.call('/rules')).json.data.groups[0];
   assert.deepEqual(Object.keys(g), ['name', 'file', 'rules', 'interval', 'limit', 'evaluationTime', 'lastEvaluation']);
-  assert.deepEqual(Object.keys(g.rules[0]), ['state', 'name', 'query', 'duration', 'labels', 'annotations', 'alerts', 'health', 'evaluationTime', 'lastEvaluation', 'type']);
+  assert.deepEqual(Object.keys(g.rules[0]), ['state', 'name', 'query', 'duration', 'keepFiringFor', 'labels', 'annotations', 'alerts', 'health', 'evaluationTime', 'lastEvaluation', 'type']);
   assert.deepEqual(g.rules[1], { name: 'job:up:sum', query: 'sum by (job) (up)', health: 'err', lastError: 'boom', evaluationTime: 0, lastEvaluation: '0001-01-01T00:00:00Z', type: 'recording' });
   assert.equal((await api.call('/rules?type=record')).json.data.groups[0].rules.length, 1);
   assert.equal((await api.call('/rules?type=X')).json.error, 'invalid parameter "type": not supported value "x"');

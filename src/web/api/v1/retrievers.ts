@@ -96,6 +96,8 @@ export interface RuleInfo {
   readonly lastEvaluation: number | undefined;
   /** Alerting rules only: `for` in seconds, annotations, state (`inactive`, `pending`, `firing`) and alerts. */
   readonly duration?: number;
+  /** Alerting rules only: `keep_firing_for` in seconds (0 when absent). */
+  readonly keepFiringFor?: number;
   readonly annotations?: Labels;
   readonly state?: string;
   readonly alerts?: readonly AlertInfo[];

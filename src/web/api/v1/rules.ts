@@ -61,6 +61,8 @@ function ruleJSON(r: RuleInfo): string {
     jsonString(r.query) +
     ',"duration":' +
     formatJSONNumber(r.duration ?? 0) +
+    ',"keepFiringFor":' +
+    formatJSONNumber(r.keepFiringFor ?? 0) +
     ',"labels":' +
     labelsJSON(r.labels) +
     ',"annotations":' +
