@@ -97,3 +97,18 @@ test('label values of a name with many values stay sorted while values come and 
     assert.deepEqual(p.labelValues('id'), [...live].map((r) => `v${r}`).sort());
   }
 });
+
+test('RefList and label values stay usable after they were emptied', () => {
+  const l = new RefList(3);
+  assert.equal(l.filter(() => false), 0);
+  assert.equal(l.insert(3), true);
+  assert.deepEqual([...l.view()], [3]);
+  const p = new MemPostings();
+  p.add(1, Labels.fromStrings('a', 'x'));
+  assert.deepEqual(p.labelValues('a'), ['x']);
+  p.delete(new Map([[1, Labels.fromStrings('a', 'x')]]));
+  assert.deepEqual(p.labelValues('a'), []);
+  p.add(2, Labels.fromStrings('a', 'y'));
+  assert.deepEqual(p.labelValues('a'), ['y']);
+  assert.deepEqual([...p.all()], [2]);
+});

@@ -52,7 +52,7 @@ export class RefList {
     const n = this.#n;
     if (n === this.#a.length || (ref > U32_MAX && this.#a instanceof Uint32Array)) this.#grow(ref);
     const a = this.#a;
-    if (a[n - 1]! < ref) {
+    if (n === 0 || a[n - 1]! < ref) {
       a[n] = ref;
       this.#n = n + 1;
       return true;

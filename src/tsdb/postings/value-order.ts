@@ -54,7 +54,7 @@ export class ValueOrder {
   /** A value that no series has any more. */
   removed(value: string): void {
     const blocks = this.#blocks;
-    if (blocks === undefined) return;
+    if (blocks === undefined || blocks.length === 0) return;
     const bi = this.#blockOf(value);
     const b = blocks[bi]!;
     const i = this.#lowerBound(b, value);
