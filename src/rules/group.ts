@@ -3,10 +3,11 @@
  * appended and committed on its own (all or nothing per rule), with staleness markers for series
  * a rule stopped producing, and the group metrics of upstream's rule manager.
  *
- * Schedule: evaluation timestamps are `offset + k * intervalMs`, where the offset is a stable
- * hash of the group's file and name modulo the interval (as upstream: groups spread over the
- * interval, and a restart keeps each group's phase). Our hash differs from upstream's xxhash, so
- * the phase of a group differs from Prometheus' for the same file and name. An evaluation that
+ * Schedule: evaluation timestamps are `offset + k * intervalMs`, where the offset is the hash of
+ * the label set `{file="<file>", name="<group>"}` modulo the interval in nanoseconds, truncated
+ * to ms, with Prometheus' label hash (XXH64): groups spread over the interval, a restart keeps
+ * each group's phase, and a group evaluates at the same timestamps as in Prometheus given the
+ * same file path and name. An evaluation that
  * overruns skips the ticks it missed (counted in `prometheus_rule_group_iterations_missed_total`).
  * Evaluation errors are logged and counted and never stop the group.
  */
@@ -18,6 +19,7 @@ import type { GroupMetrics } from './group-metrics.js';
 import type { QueryFunc } from './query-func.js';
 import { RecordingRule, labelsKey, type RecordedSample } from './recording-rule.js';
 import type { RuleGroupSpec, RuleSpec } from './rule-file.js';
+import { prometheusLabelsHash } from './xxhash64.js';
 
 /** What a group needs to run. */
 export interface GroupOptions {
@@ -59,6 +61,7 @@ export class Group {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #started = false;
+  readonly #offsetMs: number;
   #stopped = false;
 
   constructor(opts: GroupOptions) {
@@ -72,6 +75,8 @@ export class Group {
     this.alerting = this.inOrder.filter((r): r is RuleSpec => !(r instanceof RecordingRule));
     this.#previous = this.rules.map(() => new Map());
     this.#now = opts.now ?? Date.now;
+    const intervalNs = BigInt(Math.round(this.intervalMs)) * 1_000_000n;
+    this.#offsetMs = intervalNs > 0n ? Number((prometheusLabelsHash(['file', this.file, 'name', this.name]) % intervalNs) / 1_000_000n) : 0;
     this.#logger = opts.logger.child({ component: 'rule manager', file: this.file, group: this.name });
     opts.metrics.init(this.key, this.intervalMs, this.rules.length + this.alerting.length);
   }
@@ -83,7 +88,7 @@ export class Group {
 
   /** The evaluation timestamp (ms) at or before `now` on this group's schedule. */
   evalTimestamp(now: number): number {
-    const offset = Labels.fromStrings('file', this.file, 'name', this.name).hash() % this.intervalMs;
+    const offset = this.#offsetMs;
     const adj = now - offset;
     return adj - mod(adj, this.intervalMs) + offset;
   }
