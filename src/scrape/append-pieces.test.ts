@@ -166,7 +166,10 @@ test('pieces: stopping or shutting down a loop between pieces stores nothing of 
     const l = loop(store, new FixedScraper(body(5000, 0)), halt);
     l.start();
     l.disableEndOfRunStaleness();
-    await takeTurn(); // the loop's first piece has run
+    // Turns are taken in order: ours, the loop's first piece, ours again.
+    await takeTurn();
+    await takeTurn();
+    assert.ok(store.labelObjects.size > 0, `${how}: the first piece appended samples`);
     if (how === 'stop') await l.stop();
     else {
       halt.abort();
