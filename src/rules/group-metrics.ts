@@ -2,7 +2,7 @@
  * The rule-group self-metrics under Prometheus' names, labelled `rule_group="<file>;<group>"`.
  * One instance per rule manager (one registry); groups remove their series when they stop.
  */
-import { Counter, Gauge, type Registry } from '../util/index.js';
+import { Counter, Gauge, Summary, type Registry } from '../util/index.js';
 
 type C = InstanceType<typeof Counter<'rule_group'>>;
 type G = InstanceType<typeof Gauge<'rule_group'>>;
@@ -17,6 +17,10 @@ export class GroupMetrics {
   readonly interval: G;
   readonly rules: G;
   readonly lastEvaluation: G;
+  /** `prometheus_rule_evaluation_duration_seconds`: one observation per rule evaluation, all groups. */
+  readonly ruleDuration: InstanceType<typeof Summary>;
+  /** `prometheus_rule_group_duration_seconds`: one observation per group evaluation, all groups. */
+  readonly groupDuration: InstanceType<typeof Summary>;
 
   /** Creates the collectors and registers them on `registry` (none: unregistered, for tests). */
   constructor(registry?: Registry) {
@@ -31,6 +35,9 @@ export class GroupMetrics {
     this.lastDuration = gauge('prometheus_rule_group_last_duration_seconds', 'The duration of the last rule group evaluation.');
     this.interval = gauge('prometheus_rule_group_interval_seconds', 'The interval of a rule group.');
     this.rules = gauge('prometheus_rule_group_rules', 'The number of rules.');
+    const percentiles = [0.5, 0.9, 0.99];
+    this.ruleDuration = new Summary({ name: 'prometheus_rule_evaluation_duration_seconds', help: 'The duration for a rule to execute.', percentiles, registers });
+    this.groupDuration = new Summary({ name: 'prometheus_rule_group_duration_seconds', help: 'The duration of rule group evaluations.', percentiles, registers });
     this.lastEvaluation = gauge('prometheus_rule_group_last_evaluation_timestamp_seconds', 'The timestamp of the last rule group evaluation in seconds.');
   }
 

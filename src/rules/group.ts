@@ -178,12 +178,15 @@ export class Group {
         m.failures.inc(l);
         this.#logger.warn({ rule: rule.name, err: errorMessage(e) }, 'Evaluating rule failed');
       }
-      rule.record(ruleStart, (performance.now() - r0) / 1000, err);
+      const seconds = (performance.now() - r0) / 1000;
+      m.ruleDuration.observe(seconds);
+      rule.record(ruleStart, seconds, err);
     }
     if (this.#inherited.size > 0) await this.#markInheritedStale(t);
     this.evaluationTime = (performance.now() - t0) / 1000;
     this.lastEvaluation = start;
     m.lastDuration.set(l, this.evaluationTime);
+    m.groupDuration.observe(this.evaluationTime);
     m.lastEvaluation.set(l, t / 1000);
   }
 
