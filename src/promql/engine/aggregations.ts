@@ -10,8 +10,10 @@ import { UnsupportedHistogramError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { KahanSum, MeanAccumulator, kahanCompensation } from './functions/index.js';
 import { evalVectorSelector } from './eval-selectors.js';
+import { evalRangeCall } from './eval-functions.js';
+import { RANGE_FUNCTIONS } from './eval-range-functions.js';
 import type { ExecControl } from './limits.js';
-import type { AggregatePlan, VectorSelectorPlan } from './plan.js';
+import type { AggregatePlan } from './plan.js';
 import { newStepSeries, type StepSeries } from './value.js';
 
 /** Group assignment of the input series of an aggregation. */
@@ -94,8 +96,11 @@ export async function evalAggregate(ev: Evaluator, agg: AggregatePlan): Promise<
     default:
       break;
   }
-  if (STREAMED.has(agg.op) && agg.expr.kind === 'vectorSelector') {
-    const streamed = await streamSelector(ev, agg, agg.expr);
+  if (STREAMED.has(agg.op)) {
+    const e = agg.expr;
+    let streamed: StepSeries[] | undefined;
+    if (e.kind === 'vectorSelector') streamed = await streamAggregate(ev, agg, (sink) => evalVectorSelector(ev, e, false, sink));
+    else if (e.kind === 'call' && RANGE_FUNCTIONS.has(e.name)) streamed = await streamAggregate(ev, agg, (sink) => evalRangeCall(ev, e, sink));
     if (streamed !== undefined) return streamed;
   }
   const input = await ev.evalVector(agg.expr);
@@ -239,19 +244,22 @@ export async function evalAggregate(ev: Evaluator, agg: AggregatePlan): Promise<
 const STREAMED: ReadonlySet<string> = new Set(['count', 'group', 'sum', 'min', 'max']);
 
 /**
- * `count`, `group`, `sum`, `min` or `max` straight over a selector: series are folded into their
- * group's per-step accumulators as the selector produces them, none is kept. Such queries touch
- * many series (`count({job="x"})`, `sum by (x) (metric)`), and holding them all is what they
- * would otherwise spend their time and their garbage collections on. Same groups, in the same
- * order, and the same values as the general path (sums are compensated in the same order);
- * undefined when a native histogram turns up where only the general path handles it.
+ * `count`, `group`, `sum`, `min` or `max` straight over a selector or a range-vector function
+ * (`produce` hands each input series to its sink, see `evalVectorSelector`/`evalRangeCall`):
+ * series are folded into their group's per-step accumulators as they come, none is kept. Such
+ * queries touch many series (`count({job="x"})`, `sum by (x) (rate(m[5m]))`), and holding them
+ * all is what they would otherwise spend their time and their garbage collections on. Same
+ * groups, in the same order, and the same values as the general path (sums are compensated in
+ * the same order); undefined when a native histogram turns up where only the general path
+ * handles it.
  */
-async function streamSelector(ev: Evaluator, agg: AggregatePlan, vs: VectorSelectorPlan): Promise<StepSeries[] | undefined> {
+async function streamAggregate(ev: Evaluator, agg: AggregatePlan, produce: (sink: (s: StepSeries) => void) => Promise<unknown>): Promise<StepSeries[] | undefined> {
   const numSteps = ev.range.numSteps;
   const op = agg.op;
   const drop = agg.without ? [METRIC_NAME, ...agg.grouping] : [];
   const byKey = new Map<string, number>();
   const labels: Labels[] = [];
+  const dropName: boolean[] = [];
   const counts: Float64Array[] = [];
   /** Per group and step: the running sum, or the min/max so far. */
   const vals: Float64Array[] = [];
@@ -260,18 +268,20 @@ async function streamSelector(ev: Evaluator, agg: AggregatePlan, vs: VectorSelec
   const sums = op === 'sum';
   // Set at a native histogram that only the general path handles; the rest is then skipped.
   let general = false;
-  await evalVectorSelector(ev, vs, false, (s) => {
+  await produce((s) => {
     if (general) return;
     const key = groupKey(s.metric, agg.grouping, agg.without, drop);
     let g = byKey.get(key);
     if (g === undefined) {
       g = labels.length;
       labels.push(agg.without ? s.metric.without(...drop) : s.metric.keep(...agg.grouping));
+      dropName.push(false);
       counts.push(new Float64Array(numSteps));
       if (op !== 'count' && op !== 'group') vals.push(new Float64Array(numSteps));
       if (sums) comps.push(new Float64Array(numSteps));
       byKey.set(key, g);
     }
+    if (s.dropName) dropName[g] = true;
     const c = counts[g]!;
     const has = s.has;
     const hist = s.hist;
@@ -308,7 +318,7 @@ async function streamSelector(ev: Evaluator, agg: AggregatePlan, vs: VectorSelec
   const out: StepSeries[] = [];
   let points = 0;
   for (let g = 0; g < labels.length; g++) {
-    const o = newStepSeries(labels[g]!, numSteps, false);
+    const o = newStepSeries(labels[g]!, numSteps, dropName[g]!);
     const c = counts[g]!;
     for (let step = 0; step < numSteps; step++) {
       if (c[step] === 0) continue;

@@ -24,19 +24,26 @@ const NATIVE_HISTOGRAM_FUNCTIONS = new Set([
   'histogram_count', 'histogram_sum', 'histogram_avg', 'histogram_stddev', 'histogram_stdvar',
 ]);
 
+/**
+ * Evaluates a call of a range-vector function (`RANGE_FUNCTIONS`), handing each output series
+ * to `sink` instead of collecting them when given (see `evalRangeFunction`).
+ */
+export async function evalRangeCall(ev: Evaluator, call: CallPlan, sink?: (s: StepSeries) => void): Promise<StepSeries[]> {
+  const range = RANGE_FUNCTIONS.get(call.name);
+  if (range === undefined) throw new Error(`BUG: ${call.name} is not a range-vector function`);
+  const scalars: Float64Array[] = [];
+  for (let i = 0; i < call.args.length; i++) if (i !== range.matrixArg) scalars.push(await ev.evalScalar(call.args[i]!));
+  validateRangeParams(ev, call, scalars);
+  return evalRangeFunction(ev, call, range, scalars, sink);
+}
+
 /** Evaluates a function call over all steps. */
 export async function evalCall(ev: Evaluator, call: CallPlan): Promise<EvalResult> {
   const name = call.name;
   const args = call.args;
   const steps = ev.range.numSteps;
 
-  const range = RANGE_FUNCTIONS.get(name);
-  if (range) {
-    const scalars: Float64Array[] = [];
-    for (let i = 0; i < args.length; i++) if (i !== range.matrixArg) scalars.push(await ev.evalScalar(args[i]!));
-    validateRangeParams(ev, call, scalars);
-    return { type: 'vector', series: await evalRangeFunction(ev, call, range, scalars) };
-  }
+  if (RANGE_FUNCTIONS.has(name)) return { type: 'vector', series: await evalRangeCall(ev, call) };
 
   const point = POINT_KERNELS[name];
   if (point) {

@@ -75,13 +75,15 @@ const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
 /**
  * Evaluates a range-vector function. `scalars` are the per-step values of the other arguments
- * in order (at most two).
+ * in order (at most two). With `sink`, each output series is handed to it instead of being
+ * collected (its arrays are reused afterwards): the result is then empty.
  */
 export async function evalRangeFunction(
   ev: Evaluator,
   call: CallPlan,
   spec: RangeFunctionSpec,
   scalars: readonly Float64Array[],
+  sink?: (s: StepSeries) => void,
 ): Promise<StepSeries[]> {
   const arg = call.args[spec.matrixArg]!;
   let kernel = spec.kernel;
@@ -168,10 +170,17 @@ export async function evalRangeFunction(
     }
     if (series.count > 0) {
       budget.add(series.count);
-      out.push(series);
-    } else {
-      spare = series;
+      if (sink === undefined) {
+        out.push(series);
+        return;
+      }
+      // Streamed: the consumer is done with the series when `sink` returns; reuse its arrays.
+      sink(series);
+      budget.release(series.count);
+      series.has.fill(0);
+      series.count = 0;
     }
+    spare = series;
   };
 
   /**
