@@ -5,6 +5,7 @@ import { Labels } from '../../model/labels/index.js';
 import { MemPostings } from './index.js';
 import { RefList } from './ref-list.js';
 import { sortLabelStrings } from './value-order.js';
+import { ValueMap } from './value-map.js';
 
 /** The series of reference `ref` in the model below: few names, values shared by many or by one. */
 function labelsOf(ref: number): Labels {
@@ -111,4 +112,29 @@ test('RefList and label values stay usable after they were emptied', () => {
   p.add(2, Labels.fromStrings('a', 'y'));
   assert.deepEqual(p.labelValues('a'), ['y']);
   assert.deepEqual([...p.all()], [2]);
+});
+
+test('ValueMap agrees with a Map before and after it splits into shards', () => {
+  const m = new ValueMap<number>();
+  const want = new Map<string, number>();
+  const check = (): void => {
+    assert.equal(m.size, want.size);
+    assert.deepEqual([...m.keys()].sort(), [...want.keys()].sort());
+    assert.deepEqual([...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)), [...want.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    assert.equal([...m.values()].reduce((a, b) => a + b, 0), [...want.values()].reduce((a, b) => a + b, 0));
+  };
+  for (let i = 0; i < 70_000; i++) {
+    const v = i % 3 === 0 ? `v${i}` : i % 3 === 1 ? String(i) : '';
+    m.set(v, i);
+    want.set(v, i);
+    if (i % 5 === 0) {
+      const d = `v${i - 3}`;
+      assert.equal(m.delete(d), want.delete(d));
+    }
+    if (i === 1000 || i === 69_999) check();
+  }
+  for (const v of ['v9', '9', '', 'nope']) {
+    assert.equal(m.get(v), want.get(v));
+    assert.equal(m.has(v), want.has(v));
+  }
 });

@@ -10,6 +10,7 @@ import type { Labels } from '../../model/labels/index.js';
 import { compareStrings } from '../../model/labels/index.js';
 import { RefList } from './ref-list.js';
 import { unionSorted, type SortedRefs } from './sorted-lists.js';
+import { ValueMap } from './value-map.js';
 import { ValueOrder } from './value-order.js';
 
 const EMPTY: SortedRefs = Object.freeze([]);
@@ -19,7 +20,7 @@ type Entry = number | RefList;
 
 /** The values of one label name, and their order for `labelValues`. */
 interface NameIndex {
-  readonly values: Map<string, Entry>;
+  readonly values: ValueMap<Entry>;
   readonly order: ValueOrder;
 }
 
@@ -50,7 +51,7 @@ export class MemPostings {
       const name = labels.nameAt(i);
       let ni = this.#byName.get(name);
       if (ni === undefined) {
-        ni = { values: new Map(), order: new ValueOrder() };
+        ni = { values: new ValueMap(), order: new ValueOrder() };
         this.#byName.set(name, ni);
       }
       const values = ni.values;
@@ -166,7 +167,7 @@ export class MemPostings {
    * the TSDB status page (cardinality per label pair).
    */
   forEach(fn: (name: string, value: string, refs: SortedRefs) => void): void {
-    for (const [name, ni] of this.#byName) for (const [value, e] of ni.values) fn(name, value, refsOf(e));
+    for (const [name, ni] of this.#byName) for (const [value, e] of ni.values.entries()) fn(name, value, refsOf(e));
   }
 }
 

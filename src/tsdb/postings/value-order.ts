@@ -20,6 +20,12 @@ export function sortLabelStrings(a: string[]): string[] {
   return a;
 }
 
+/** The current values of a name (a map of them). */
+export interface LiveValues {
+  readonly size: number;
+  keys(): Iterable<string>;
+}
+
 /** Half the largest block: a full block splits into two of this size. */
 const BLOCK = 1024;
 /** Values a name has before its order is kept as values come (below it, sorting on request is cheap). */
@@ -42,7 +48,7 @@ export class ValueOrder {
   #plain = true;
 
   /** A value new to the name; `live` holds the name's values (this one included). */
-  added(value: string, live: ReadonlyMap<string, unknown>): void {
+  added(value: string, live: LiveValues): void {
     if (this.#blocks === undefined) {
       if (live.size >= KEEP_FROM) this.#build(live);
       return;
@@ -64,7 +70,7 @@ export class ValueOrder {
   }
 
   /** The values of `live` (the name's current values), sorted; a fresh array the caller may keep. */
-  sorted(live: ReadonlyMap<string, unknown>): string[] {
+  sorted(live: LiveValues): string[] {
     const blocks = this.#blocks ?? this.#build(live);
     // `concat` copies natively (twice as fast as pushing); in groups, to keep the spread short.
     let out: string[] = [];
@@ -73,7 +79,7 @@ export class ValueOrder {
   }
 
   /** Sorts the values of `live` into blocks (kept from now on). */
-  #build(live: ReadonlyMap<string, unknown>): string[][] {
+  #build(live: LiveValues): string[][] {
     const all = [...live.keys()];
     if (all.some((v) => SURROGATE.test(v))) this.#plain = false;
     if (this.#plain) all.sort();
