@@ -165,3 +165,18 @@ test('start evaluates on schedule until stop', async () => {
   await new Promise((r) => setTimeout(r, 150));
   assert.equal([...read(s, 'r').values()][0]!.length, n);
 });
+
+test('storage failures (a closed storage) are logged, never thrown: evaluation and staleness writes', async () => {
+  const s = new MemoryStorage();
+  await load(s, [[l('__name__', 'up', 'job', 'a'), 0, 1]]);
+  let broken = false;
+  const appendable = { appender: () => (broken ? (() => { throw new Error('storage closed'); })() : s.appender()) };
+  const g = new Group({ file: 'f', spec: specOf('groups:\n- name: g\n  rules:\n  - record: r\n    expr: up\n'), intervalMs: 60_000, appendable, query: engineQueryFunc(new Engine(), s), logger, metrics: new GroupMetrics() });
+  await g.evalAt(10_000);
+  broken = true;
+  await g.evalAt(20_000);
+  assert.equal(g.rules[0]!.health, 'err');
+  assert.equal(g.rules[0]!.lastError, 'storage closed');
+  await g.markStale(30_000);
+  assert.deepEqual([...read(s, 'r').values()], [[[10_000, 1]]]);
+});

@@ -251,8 +251,8 @@ export class Group {
 
   async #appendStale(series: readonly Labels[], t: number): Promise<void> {
     if (series.length === 0) return;
-    const app = this.#o.appendable.appender();
     try {
+      const app = this.#o.appendable.appender();
       for (const l of series) {
         try {
           app.append(0, l, t, STALE_NAN);

@@ -74,6 +74,7 @@ export class RuleManager {
   readonly #now: () => number;
   #groups = new Map<string, Group>();
   readonly #staleTimers = new Set<NodeJS.Timeout>();
+  readonly #staleWrites = new Set<Promise<void>>();
   #started = false;
   #stopped = false;
   #queue: Promise<unknown> = Promise.resolve();
@@ -137,7 +138,8 @@ export class RuleManager {
   #scheduleStale(g: Group, t: number): void {
     const timer = setTimeout(() => {
       this.#staleTimers.delete(timer);
-      void g.markStale(t);
+      const write = g.markStale(t).finally(() => this.#staleWrites.delete(write));
+      this.#staleWrites.add(write);
     }, 2 * g.intervalMs);
     this.#staleTimers.add(timer);
   }
@@ -149,5 +151,6 @@ export class RuleManager {
     for (const t of this.#staleTimers) clearTimeout(t);
     this.#staleTimers.clear();
     await Promise.all([...this.#groups.values()].map((g) => g.stop()));
+    await Promise.all([...this.#staleWrites]);
   }
 }
