@@ -7,7 +7,7 @@ import { newMatcher, MatchType } from '../model/labels/index.js';
 import { isStaleNaN } from '../model/value/index.js';
 import { Engine } from '../promql/index.js';
 import { MemoryStorage } from '../storage/memory/index.js';
-import { createLogger } from '../util/index.js';
+import { createLogger, createRegistry, renderRegistry } from '../util/index.js';
 import { loadRules, RuleLoadError, RuleManager } from './manager.js';
 import { engineQueryFunc } from './query-func.js';
 
@@ -54,7 +54,8 @@ test('update keeps unchanged groups, replaces changed ones and marks removed gro
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'r.yml');
   const s = new MemoryStorage();
-  const m = new RuleManager({ appendable: s, query: engineQueryFunc(new Engine(), s), logger });
+  const registry = createRegistry({ defaultMetrics: false });
+  const m = new RuleManager({ appendable: s, query: engineQueryFunc(new Engine(), s), logger, registry });
   t.after(() => m.stop());
   const write = (groups: string) => {
     writeFileSync(file, 'groups:\n' + groups);
@@ -72,6 +73,9 @@ test('update keeps unchanged groups, replaces changed ones and marks removed gro
   assert.equal(m.groups().length, 2);
   assert.equal(k1, k0, 'the unchanged group keeps running as it was');
   assert.notEqual(c1, c0, 'the changed group is replaced');
+  const body = (await renderRegistry(registry)).body;
+  assert.ok(body.includes(`prometheus_rule_group_rules{rule_group="${file};change"} 1`));
+  assert.ok(!body.includes(';gone"'), 'a removed group has no metric series left');
   await until(() => values(s, 'changed').includes(4), 'the changed rule');
   await until(() => values(s, 'removed').some(isStaleNaN), 'staleness markers of the removed group');
   const removed = values(s, 'removed');
