@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ignisNodeArgs } from '../../src/cmd/node-flags.js';
 import { repoRoot } from '../support/paths.js';
+import { pollUntil } from './loopback.js';
 
-test('ignis server serves /-/healthy, /-/ready and /metrics and exits 0 on SIGTERM', { timeout: 30_000 }, async () => {
+test('ignis server serves /-/healthy, /-/ready and /metrics and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ignis-server-process-'));
   const config = join(dir, 'prometheus.yml');
   writeFileSync(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
@@ -19,7 +20,7 @@ test('ignis server serves /-/healthy, /-/ready and /metrics and exits 0 on SIGTE
   const child = spawn(process.execPath, ignisNodeArgs(join(repoRoot, 'dist/src/cmd/ignis.js'), ...args), { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 20_000);
     child.stderr.on('data', (d: Buffer) => {
       log += d.toString();
       // Wait for the whole line: stderr chunks may split it inside the port number.
@@ -34,7 +35,9 @@ test('ignis server serves /-/healthy, /-/ready and /metrics and exits 0 on SIGTE
   try {
     const base = `http://127.0.0.1:${port}`;
     assert.equal(await (await fetch(`${base}/-/healthy`)).text(), 'Prometheus Server is Healthy.\n');
-    assert.equal((await fetch(`${base}/-/ready`)).status, 200);
+    // Listening comes before ready (the TSDB opens after the listener is up, as upstream): a
+    // loaded machine can take a while between the two.
+    await pollUntil('/-/ready to answer 200', 20_000, 50, async () => ((await fetch(`${base}/-/ready`)).status === 200 ? true : undefined));
     const metrics = await fetch(`${base}/metrics`);
     assert.match(metrics.headers.get('content-type') ?? '', /text\/plain/);
     assert.match(await metrics.text(), /^process_cpu_user_seconds_total /m);
@@ -43,7 +46,7 @@ test('ignis server serves /-/healthy, /-/ready and /metrics and exits 0 on SIGTE
   } finally {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await exited, 0, log);
     rmSync(dir, { recursive: true, force: true });
   }
   assert.match(log, /level=info msg="Starting Ignis server"/);
