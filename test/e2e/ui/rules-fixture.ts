@@ -1,7 +1,8 @@
 /**
- * Rule groups for the Alerts and Rules pages. `ignis server` has no rule manager yet (its
- * `/api/v1/rules` and `/api/v1/alerts` answer empty lists), so the test that needs rules answers
- * those two requests in the browser with this fixture, in upstream's JSON shapes: one group with
+ * Rule groups for the Alerts and Rules pages. The pages must show a firing alert and a failed
+ * rule at once, states a live server reaches only after minutes (or never, on purpose), so the
+ * test that needs rules answers `/api/v1/rules` and `/api/v1/alerts` in the browser with this
+ * fixture, in upstream's JSON shapes: one group with
  * a firing alerting rule and a recording rule whose last evaluation failed. Everything else the
  * page loads comes from the running server.
  */
