@@ -31,6 +31,7 @@
  *        [--duration 120] [--heavy-seconds 30] [--base-port 29300]
  *        [--heavy-query 'count({job="bench"})'] [--ignis-only] [--node-args='--max-semi-space-size=16']
  *        [--turn-probe]
+ * Ignis runs with the binary's node flags (`IGNIS_NODE_FLAGS`) plus `--node-args`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ import { request } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { IGNIS_NODE_FLAGS } from '../src/cmd/node-flags.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -300,7 +302,8 @@ async function main(): Promise<void> {
     }
     const common = ['--external-targets', '--targets', String(K), '--series', String(M), '--target-port', String(TPORT), '--scrape-interval', '1s', '--duration', String(DURATION), '--warmup', String(WARMUP)];
     let probeFile: string | undefined;
-    let nodeArgs = args['node-args'] ? `${args['node-args']} ` : '';
+    // The binary's own node flags first (its shebang's), then the caller's.
+    let nodeArgs = [...IGNIS_NODE_FLAGS, ...(args['node-args'] ? [args['node-args']] : [])].map((f) => `${f} `).join('');
     if (args['turn-probe']) {
       const probeSrc = resolve(tmpdir(), `ignis-turn-probe-${process.pid}.mjs`);
       probeFile = resolve(tmpdir(), `ignis-turn-probe-${process.pid}.json`);
