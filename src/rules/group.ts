@@ -1,5 +1,5 @@
 /**
- * A rule group: its recording rules evaluated in order every `intervalMs`, each rule's output
+ * A rule group: its recording and alerting rules evaluated in order every `intervalMs`, each rule's output
  * appended and committed on its own (all or nothing per rule), with staleness markers for series
  * a rule stopped producing, and the group metrics of upstream's rule manager.
  *
@@ -17,8 +17,9 @@ import { StorageError, WriteFailedError, type Appendable } from '../storage/inde
 import { errorMessage, type Logger } from '../util/index.js';
 import type { GroupMetrics } from './group-metrics.js';
 import type { QueryFunc } from './query-func.js';
+import { AlertingRule, NO_TEMPLATES, type AlertContext } from './alerting-rule.js';
 import { RecordingRule, labelsKey, type RecordedSample } from './recording-rule.js';
-import type { RuleGroupSpec, RuleSpec } from './rule-file.js';
+import type { RuleGroupSpec } from './rule-file.js';
 import { prometheusLabelsHash } from './xxhash64.js';
 
 /** What a group needs to run. */
@@ -34,7 +35,17 @@ export interface GroupOptions {
   readonly metrics: GroupMetrics;
   /** Wall clock in ms since the epoch (default `Date.now`). */
   readonly now?: () => number;
+  /** External labels, external URL and template expansion for alerting rules (default: none). */
+  readonly alertContext?: AlertContext;
+  /**
+   * True for groups loaded when the server starts: alerting rules write no `ALERTS` series
+   * until two evaluations have passed (upstream's wait before restoring `for` state).
+   */
+  readonly shouldRestore?: boolean;
 }
+
+/** A rule of a group. */
+export type Rule = RecordingRule | AlertingRule;
 
 /** A running (or not yet started) rule group; see the module comment. */
 export class Group {
@@ -42,11 +53,8 @@ export class Group {
   readonly name: string;
   readonly intervalMs: number;
   readonly limit: number;
-  readonly rules: readonly RecordingRule[];
-  /** Alerting rules: listed, not evaluated (alerting is not implemented yet). */
-  readonly alerting: readonly RuleSpec[];
-  /** Every rule in file order (recording rules as evaluated, alerting rules as specified). */
-  readonly inOrder: readonly (RecordingRule | RuleSpec)[];
+  /** Every rule in file order. */
+  readonly rules: readonly Rule[];
   /** Seconds the last evaluation of all rules took. */
   evaluationTime = 0;
   /** Wall-clock start of the last evaluation, ms; undefined before the first. */
@@ -63,6 +71,8 @@ export class Group {
   #started = false;
   readonly #offsetMs: number;
   #stopped = false;
+  /** Evaluations left before alerting rules are marked restored (0: restored). */
+  #restoreAfter: number;
 
   constructor(opts: GroupOptions) {
     this.#o = opts;
@@ -70,15 +80,16 @@ export class Group {
     this.name = opts.spec.name;
     this.intervalMs = opts.intervalMs;
     this.limit = opts.spec.limit;
-    this.inOrder = opts.spec.rules.map((r) => (r.record !== '' ? new RecordingRule(r) : r));
-    this.rules = this.inOrder.filter((r) => r instanceof RecordingRule);
-    this.alerting = this.inOrder.filter((r): r is RuleSpec => !(r instanceof RecordingRule));
+    const ctx = opts.alertContext ?? NO_TEMPLATES;
+    this.rules = opts.spec.rules.map((r) => (r.record !== '' ? new RecordingRule(r) : new AlertingRule(r, ctx)));
+    this.#restoreAfter = opts.shouldRestore ? 2 : 0;
+    for (const r of this.rules) if (r instanceof AlertingRule) r.restored = !opts.shouldRestore;
     this.#previous = this.rules.map(() => new Map());
     this.#now = opts.now ?? Date.now;
     const intervalNs = BigInt(Math.round(this.intervalMs)) * 1_000_000n;
     this.#offsetMs = intervalNs > 0n ? Number((prometheusLabelsHash(['file', this.file, 'name', this.name]) % intervalNs) / 1_000_000n) : 0;
     this.#logger = opts.logger.child({ component: 'rule manager', file: this.file, group: this.name });
-    opts.metrics.init(this.key, this.intervalMs, this.rules.length + this.alerting.length);
+    opts.metrics.init(this.key, this.intervalMs, this.rules.length);
   }
 
   /** The group's identity and metric label: `<file>;<name>`. */
@@ -96,14 +107,13 @@ export class Group {
   /** True when `other` evaluates the same rules the same way (a reload may keep this group running). */
   sameAs(other: Group): boolean {
     if (this.key !== other.key || this.intervalMs !== other.intervalMs || this.limit !== other.limit) return false;
-    if (this.rules.length !== other.rules.length || this.alerting.length !== other.alerting.length) return false;
-    if (!this.rules.every((r, i) => r.sameAs(other.rules[i]!))) return false;
-    return this.alerting.every((a, i) => sameAlert(a, other.alerting[i]!));
+    if (this.rules.length !== other.rules.length) return false;
+    return this.rules.every((r, i) => sameRule(r, other.rules[i]!));
   }
 
   /**
    * Takes over the state of the group this one replaces: a rule that is still here keeps its
-   * health and last series; the other series of `old` are marked stale after this group's first
+   * health, last series and (alerting rules) alerts; the other series of `old` are marked stale after this group's first
    * evaluation unless it writes them again.
    */
   copyState(old: Group): void {
@@ -111,11 +121,15 @@ export class Group {
     this.lastEvaluation = old.lastEvaluation;
     const used = new Set<number>();
     this.rules.forEach((r, i) => {
-      const j = old.rules.findIndex((o, k) => !used.has(k) && o.sameAs(r));
+      const j = old.rules.findIndex((o, k) => !used.has(k) && sameRule(o, r));
       if (j < 0) return;
       used.add(j);
       const o = old.rules[j]!;
       Object.assign(r, { health: o.health, lastError: o.lastError, evaluationTime: o.evaluationTime, lastEvaluation: o.lastEvaluation });
+      if (r instanceof AlertingRule && o instanceof AlertingRule) {
+        r.copyAlerts(o);
+        r.restored = o.restored;
+      }
       this.#previous[i] = old.#previous[j]!;
     });
     old.#previous.forEach((m, k) => {
@@ -183,6 +197,9 @@ export class Group {
       rule.record(ruleStart, seconds, err);
     }
     if (this.#inherited.size > 0) await this.#markInheritedStale(t);
+    if (this.#restoreAfter > 0 && --this.#restoreAfter === 0) {
+      for (const r of this.rules) if (r instanceof AlertingRule) r.restored = true;
+    }
     this.evaluationTime = (performance.now() - t0) / 1000;
     this.lastEvaluation = start;
     m.lastDuration.set(l, this.evaluationTime);
@@ -281,7 +298,8 @@ function mod(a: number, n: number): number {
   return ((a % n) + n) % n;
 }
 
-function sameAlert(a: RuleSpec, b: RuleSpec): boolean {
-  const same = (x: ReadonlyMap<string, string>, y: ReadonlyMap<string, string>) => x.size === y.size && [...x].every(([k, v]) => y.get(k) === v);
-  return a.alert === b.alert && a.expr === b.expr && a.forMs === b.forMs && a.keepFiringForMs === b.keepFiringForMs && same(a.labels, b.labels) && same(a.annotations, b.annotations);
+/** Same kind and `sameAs`. */
+function sameRule(a: Rule, b: Rule): boolean {
+  if (a instanceof RecordingRule) return b instanceof RecordingRule && a.sameAs(b);
+  return b instanceof AlertingRule && a.sameAs(b);
 }

@@ -1,6 +1,6 @@
 /**
  * Rules: rule files (parse, validate, lint), recording rule groups and their evaluation.
- * Alerting rules are parsed and listed, not evaluated yet. Other packages import rules only
+ * Alerting rules are evaluated (alerts, `ALERTS` series); no notifications yet. Other packages import rules only
  * through this file.
  */
 export {
@@ -18,6 +18,17 @@ export { findDuplicateRules, formatDuplicateRules, type DuplicateRule } from './
 export { checkTemplateSyntax, PROMETHEUS_TEMPLATE_FUNCS } from './go-template-check.js';
 export { engineQueryFunc, type QueryFunc } from './query-func.js';
 export { RecordingRule, RuleEvalError, DUPLICATE_LABELSET, type RuleHealth, type RecordedSample } from './recording-rule.js';
-export { Group, groupKey, type GroupOptions } from './group.js';
+export {
+  AlertingRule,
+  NO_TEMPLATES,
+  RESOLVED_RETENTION_MS,
+  DUPLICATE_ALERT_LABELSET,
+  type Alert,
+  type AlertState,
+  type AlertContext,
+  type AlertTemplateData,
+  type TemplateExpander,
+} from './alerting-rule.js';
+export { Group, groupKey, type GroupOptions, type Rule } from './group.js';
 export { GroupMetrics } from './group-metrics.js';
 export { RuleManager, RuleLoadError, loadRules, type LoadedRules, type RuleManagerOptions } from './manager.js';

@@ -12,6 +12,7 @@ import { goGlob } from '../config/index.js';
 import { ALL_FEATURES } from '../promql/index.js';
 import type { Appendable } from '../storage/index.js';
 import { errorMessage, IgnisError, type Logger, type Registry } from '../util/index.js';
+import type { AlertContext } from './alerting-rule.js';
 import { Group, groupKey } from './group.js';
 import { GroupMetrics } from './group-metrics.js';
 import type { QueryFunc } from './query-func.js';
@@ -34,6 +35,8 @@ export interface RuleManagerOptions {
   readonly registry?: Registry;
   /** Wall clock in ms since the epoch (default `Date.now`). */
   readonly now?: () => number;
+  /** External labels, external URL and template expansion for alerting rules. */
+  readonly alertContext?: AlertContext;
 }
 
 /**
@@ -77,6 +80,8 @@ export class RuleManager {
   readonly #staleWrites = new Set<Promise<void>>();
   #started = false;
   #stopped = false;
+  /** True after the first `update`: later groups' alerting rules need no `for` state restore. */
+  #loadedOnce = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(opts: RuleManagerOptions) {
@@ -111,7 +116,18 @@ export class RuleManager {
     for (const { file, spec, intervalMs } of rules.groups) {
       const key = groupKey(file, spec.name);
       if (next.has(key)) continue; // the parser already reports duplicate group names in a file
-      const g = new Group({ file, spec, intervalMs, appendable: this.#o.appendable, query: this.#o.query, logger: this.#o.logger, metrics: this.#metrics, now: this.#now });
+      const g = new Group({
+        file,
+        spec,
+        intervalMs,
+        appendable: this.#o.appendable,
+        query: this.#o.query,
+        logger: this.#o.logger,
+        metrics: this.#metrics,
+        now: this.#now,
+        alertContext: this.#o.alertContext,
+        shouldRestore: !this.#loadedOnce,
+      });
       const prev = old.get(key);
       if (prev && prev.sameAs(g)) {
         next.set(key, prev);
@@ -123,6 +139,7 @@ export class RuleManager {
       }
       next.set(key, g);
     }
+    this.#loadedOnce = true;
     const removed = [...old.values()].filter((g) => next.get(g.key) === undefined);
     this.#groups = next;
     for (const g of removed) {

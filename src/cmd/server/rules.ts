@@ -1,16 +1,16 @@
 /**
- * The server's rule manager: recording rules from `rule_files`, evaluated by the server's
+ * The server's rule manager: recording and alerting rules from `rule_files`, evaluated by the server's
  * engine over the same queryable as the API (the TSDB merged with `remote_read`), written to the
  * TSDB; a `ConfigApplier` for reloads (a broken rule file refuses the reload in `prepare`, before
  * any component changes) and the `RulesRetriever` behind `/api/v1/rules`.
  */
 import type { Config } from '../../config/index.js';
-import { Labels } from '../../model/labels/index.js';
-import { exprToString, type Engine } from '../../promql/index.js';
-import { engineQueryFunc, loadRules, RecordingRule, RuleManager, type Group, type LoadedRules, type RuleSpec } from '../../rules/index.js';
+import type { Labels } from '../../model/labels/index.js';
+import type { Engine } from '../../promql/index.js';
+import { engineQueryFunc, loadRules, RecordingRule, RuleManager, NO_TEMPLATES, type Alert, type AlertingRule, type Group, type LoadedRules } from '../../rules/index.js';
 import type { Appendable, Queryable } from '../../storage/index.js';
 import type { Logger, Registry } from '../../util/index.js';
-import type { RuleGroupInfo, RuleInfo, RulesRetriever } from '../../web/index.js';
+import type { AlertInfo, RuleGroupInfo, RuleInfo, RulesRetriever } from '../../web/index.js';
 import type { ConfigApplier } from './reload.js';
 
 /** What `ServerRules` wires together. */
@@ -20,6 +20,10 @@ export interface ServerRulesDeps {
   readonly appendable: Appendable;
   readonly registry: Registry;
   readonly logger: Logger;
+  /** The configuration's external labels (for alert templates). */
+  readonly externalLabels: () => Labels;
+  /** The server's external URL (for alert templates). */
+  readonly externalURL: () => string;
 }
 
 /** The rule manager with its reload hook and API view. */
@@ -29,7 +33,8 @@ export class ServerRules {
   readonly #prepared = new WeakMap<Config, LoadedRules>();
 
   constructor(d: ServerRulesDeps) {
-    this.manager = new RuleManager({ appendable: d.appendable, query: engineQueryFunc(d.engine, d.queryable), logger: d.logger, registry: d.registry });
+    const alertContext = { externalLabels: d.externalLabels, externalURL: d.externalURL, expand: NO_TEMPLATES.expand };
+    this.manager = new RuleManager({ appendable: d.appendable, query: engineQueryFunc(d.engine, d.queryable), logger: d.logger, registry: d.registry, alertContext });
   }
 
   /** The reload step `rules`: parse every rule file in `prepare`, swap groups in `apply`. */
@@ -45,7 +50,7 @@ export class ServerRules {
   retriever(): RulesRetriever {
     return {
       ruleGroups: () => this.manager.groups().map(groupInfo),
-      activeAlerts: () => [],
+      activeAlerts: () => this.manager.groups().flatMap((g) => g.rules.flatMap((r) => (r instanceof RecordingRule ? [] : r.activeAlerts().map(alertJSONInfo)))),
     };
   }
 }
@@ -58,7 +63,7 @@ function groupInfo(g: Group): RuleGroupInfo {
   return {
     name: g.name,
     file: g.file,
-    rules: g.inOrder.map((r) => (r instanceof RecordingRule ? recordingInfo(r) : alertInfo(r))),
+    rules: g.rules.map((r) => (r instanceof RecordingRule ? recordingInfo(r) : alertInfo(r))),
     interval: g.intervalMs / 1000,
     limit: g.limit,
     evaluationTime: g.evaluationTime,
@@ -79,21 +84,25 @@ function recordingInfo(r: RecordingRule): RuleInfo {
   };
 }
 
-/** An alerting rule as listed before alerting exists: never evaluated, `inactive`. */
-function alertInfo(r: RuleSpec): RuleInfo {
+/** An alerting rule with its state and pending/firing alerts. */
+function alertInfo(r: AlertingRule): RuleInfo {
   return {
     type: 'alerting',
-    name: r.alert,
-    query: r.parsed ? exprToString(r.parsed) : r.expr,
-    labels: Labels.fromPairs(r.labels),
-    health: 'unknown',
-    lastError: '',
-    evaluationTime: 0,
-    lastEvaluation: undefined,
-    duration: r.forMs / 1000,
+    name: r.name,
+    query: r.query,
+    labels: r.labels,
+    health: r.health,
+    lastError: r.lastError,
+    evaluationTime: r.evaluationTime,
+    lastEvaluation: r.lastEvaluation,
+    duration: r.holdMs / 1000,
     keepFiringFor: r.keepFiringForMs / 1000,
-    annotations: Labels.fromPairs(r.annotations),
-    state: 'inactive',
-    alerts: [],
+    annotations: r.annotations,
+    state: r.state(),
+    alerts: r.activeAlerts().map(alertJSONInfo),
   };
+}
+
+function alertJSONInfo(a: Alert): AlertInfo {
+  return { labels: a.labels, annotations: a.annotations, state: a.state, activeAt: a.activeAt, value: a.value };
 }

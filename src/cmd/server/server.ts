@@ -74,7 +74,15 @@ export class Server {
     this.#syncer = new TargetSyncer(this.scrape, this.#logger);
     this.remote = new RemoteWriter(this.#o.tsdb.path, this.#o.remote, this.registry, this.#logger);
     this.remoteRead = new RemoteReader(this.storage, this.registry, this.#logger);
-    this.rules = new ServerRules({ engine: this.engine, queryable: this.remoteRead.queryable, appendable: this.storage, registry: this.registry, logger: this.#logger });
+    this.rules = new ServerRules({
+      engine: this.engine,
+      queryable: this.remoteRead.queryable,
+      appendable: this.storage,
+      registry: this.registry,
+      logger: this.#logger,
+      externalLabels: () => externalLabels(this.reloader.current()),
+      externalURL: () => this.#external.href,
+    });
     // Upstream's order: remote storage, then scrape before its discovery; rules last.
     this.reloader = new ConfigReloader({ file: this.#o.configFile, logger: this.#logger, metrics: this.metrics, ...(deps.loadConfig ? { load: deps.loadConfig } : {}) })
       .add({ name: 'db_storage', apply: (cfg) => this.storage.applyConfig(cfg) })
