@@ -29,6 +29,7 @@ export {
   type AlertTemplateData,
   type TemplateExpander,
 } from './alerting-rule.js';
+export { expandAlertTemplate, alertTemplateName } from './go-template-exec.js';
 export { Group, groupKey, type GroupOptions, type Rule } from './group.js';
 export { GroupMetrics } from './group-metrics.js';
 export { RuleManager, RuleLoadError, loadRules, type LoadedRules, type RuleManagerOptions } from './manager.js';

@@ -88,7 +88,8 @@ export interface ParsedRuleFile {
 export const MULTI_DOCUMENT_WARNING = 'Multiple document yaml rules files are not supported';
 
 /** The name a template is parsed under, as upstream: `__alert_<alert name>`. */
-const TEMPLATE_DEFS = '{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}';
+/** The variable definitions Prometheus puts before every alert label and annotation template. */
+export const TEMPLATE_DEFS = '{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}';
 
 function at(pos: SourcePos): string {
   return `${pos.line}:${pos.col}: `;
