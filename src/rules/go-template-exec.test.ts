@@ -20,7 +20,7 @@ test('alert templates: variables, fields, functions, conditionals as Prometheus 
     ['{{ humanize 1234567 }} {{ humanize1024 2048 }}', '1.235M 2ki'],
     ['{{ if gt $value 0.1 }}big{{ else if eq $value 0.0 }}zero{{ else }}small{{ end }}', 'big'],
     ['{{ if lt $value 0.1 }}big{{ else if eq $labels.job "node" }}node{{ else }}small{{ end }}', 'node'],
-    ['{{ $labels.nope }}', '<no value>'],
+    ['[{{ $labels.nope }}]', '[]'],
     ['{{ $externalLabels.dc }} {{ $externalURL }}', 'eu http://x:9090'],
     ['{{ $x := 3 }}{{ $x }}', '3'],
     ['{{ with $labels.job }}j={{ . }}{{ end }}', 'j=node'],
@@ -31,7 +31,7 @@ test('alert templates: variables, fields, functions, conditionals as Prometheus 
 });
 
 test('alert templates: errors become upstream\'s <error expanding template: …>', () => {
-  assert.equal(x('{{ if gt $value 1 }}x{{end}}'), '<error expanding template: error executing template __alert_A: template: __alert_A:1: executing "__alert_A": error calling gt: incompatible types for comparison>');
+  assert.equal(x('{{ if gt $value 1 }}x{{end}}'), '<error expanding template: error executing template __alert_A: template: __alert_A:1:118: executing "__alert_A" at <gt $value 1>: error calling gt: incompatible types for comparison>');
   assert.equal(x('{{ $labels.job'), '<error expanding template: error parsing template __alert_A: template: __alert_A:1: unclosed action>');
 });
 

@@ -3,15 +3,15 @@
  * `template.Expander` over `text/template`): text, `{{ pipeline }}` actions with `|` chains and
  * parenthesised pipelines, variables (`$labels`, `$value`, `$externalLabels`, `$externalURL`,
  * `$` and `{{ $x := … }}` / `{{ $x = … }}`), fields on the data and on maps (`.Labels.job`,
- * `$labels.job`; a missing key prints `<no value>`), string/number/bool/nil literals,
+ * `$labels.job`; a missing key is `""`), string/number/bool/nil literals,
  * `if`/`else if`/`else`/`end` and `with`/`else`/`end` (`range` over a map too), and the
  * functions of `template-funcs.ts`. Not supported (an execution error): `define`, `template`,
  * `block`, `break`/`continue`, and Prometheus' `query`-based functions (`query`, `first`,
  * `label`, `value`, `sortByLabel`, …), `humanizeTimestamp`, `toTime`, `args`, `tmpl`.
  *
  * A syntax error is found first by the checker (`go-template-check.ts`) with Go's text; an
- * execution error has Go's shape (`template: <name>:<line>: executing "<name>" …: <message>`,
- * without Go's column). `expandAlertTemplate` turns either into upstream's
+ * execution error has Go's shape (`template: <name>:<line>:<col>: executing "<name>" at <command>:
+ * <message>`; the column counts the prepended variable definitions, as upstream's). `expandAlertTemplate` turns either into upstream's
  * `<error expanding template: …>` text.
  */
 import { checkTemplateSyntax } from './go-template-check.js';
@@ -32,13 +32,19 @@ interface Pipe {
   readonly assign: boolean;
   readonly cmds: readonly Cmd[];
 }
-type Cmd = readonly Operand[];
-type Operand =
+/** A command: its operands, where it starts in the source and how Go prints it in errors. */
+interface Cmd {
+  readonly ops: readonly Operand[];
+  readonly pos: number;
+  readonly text: string;
+}
+type Operand = (
   | { readonly k: 'func'; readonly name: string }
   | { readonly k: 'lit'; readonly v: unknown }
   | { readonly k: 'var'; readonly name: string; readonly fields: readonly string[] }
   | { readonly k: 'dot'; readonly fields: readonly string[] }
-  | { readonly k: 'pipe'; readonly pipe: Pipe; readonly fields: readonly string[] };
+  | { readonly k: 'pipe'; readonly pipe: Pipe; readonly fields: readonly string[] }
+) & { readonly src: string };
 
 class ExecError extends Error {}
 
@@ -136,6 +142,8 @@ class Parser {
     }
     const cmds: Cmd[] = [];
     let cmd: Operand[] = [];
+    let cmdPos = 0;
+    const close = () => cmds.push({ ops: cmd, pos: cmdPos, text: cmd.map((o) => o.src).join(' ') });
     for (;;) {
       this.#skipSpace();
       const t = this.#peek();
@@ -145,13 +153,14 @@ class Parser {
       }
       if (t.type === Tok.pipe) {
         this.#i++;
-        cmds.push(cmd);
+        close();
         cmd = [];
         continue;
       }
+      if (cmd.length === 0) cmdPos = t.pos ?? 0;
       cmd.push(this.#operand());
     }
-    if (cmd.length > 0) cmds.push(cmd);
+    if (cmd.length > 0) close();
     return { decl, assign, cmds };
   }
 
@@ -163,30 +172,36 @@ class Parser {
 
   #operand(): Operand {
     const t = this.#next();
+    const src = t.val;
     switch (t.type) {
       case Tok.identifier:
-        return { k: 'func', name: t.val };
-      case Tok.variable:
-        return { k: 'var', name: t.val, fields: this.#fields() };
+        return { k: 'func', name: t.val, src };
+      case Tok.variable: {
+        const fields = this.#fields();
+        return { k: 'var', name: t.val, fields, src: src + fields.map((f) => '.' + f).join('') };
+      }
       case Tok.dot:
-        return { k: 'dot', fields: this.#fields() };
-      case Tok.field:
-        this.#i--;
-        return { k: 'dot', fields: this.#fields() };
+      case Tok.field: {
+        if (t.type === Tok.field) this.#i--;
+        const fields = this.#fields();
+        return { k: 'dot', fields, src: fields.length > 0 ? fields.map((f) => '.' + f).join('') : '.' };
+      }
       case Tok.string:
       case Tok.rawString:
-        return { k: 'lit', v: t.type === Tok.rawString ? t.val.slice(1, -1) : goUnquote(t.val) };
+        return { k: 'lit', v: t.type === Tok.rawString ? t.val.slice(1, -1) : goUnquote(t.val), src };
       case Tok.number:
-        return { k: 'lit', v: numberLiteral(t.val) };
+        return { k: 'lit', v: numberLiteral(t.val), src };
       case Tok.charConstant:
-        return { k: 'lit', v: BigInt(goUnquote('"' + t.val.slice(1, -1) + '"').codePointAt(0) ?? 0) };
+        return { k: 'lit', v: BigInt(goUnquote('"' + t.val.slice(1, -1) + '"').codePointAt(0) ?? 0), src };
       case Tok.bool:
-        return { k: 'lit', v: t.val === 'true' };
+        return { k: 'lit', v: t.val === 'true', src };
       case Tok.nil:
-        return { k: 'lit', v: null };
+        return { k: 'lit', v: null, src };
       case Tok.leftParen: {
         const pipe = this.#pipe(Tok.rightParen);
-        return { k: 'pipe', pipe, fields: this.#fields() };
+        const fields = this.#fields();
+        const inner = (pipe.decl.length > 0 ? `${pipe.decl[0]} ${pipe.assign ? '=' : ':='} ` : '') + pipe.cmds.map((c) => c.text).join(' | ');
+        return { k: 'pipe', pipe, fields, src: `(${inner})` + fields.map((f) => '.' + f).join('') };
       }
       default:
         throw new ExecError(`unexpected ${t.val} in operand`);
@@ -215,7 +230,10 @@ function numberLiteral(s: string): number | bigint {
 /** Executes a parsed template against the alert data. */
 class Exec {
   readonly #vars: [string, unknown][] = [];
+  /** The command being executed (Go's error context). */
+  #at: Cmd | undefined;
   constructor(
+    readonly source: string,
     readonly name: string,
     readonly funcs: ReadonlyMap<string, TemplateFunc>,
     data: Record<string, unknown>,
@@ -245,8 +263,15 @@ class Exec {
     return out;
   }
 
+  /** Go's execution error: `template: <name>:<line>:<byte in line>: executing "<name>" at <<command>>: <msg>`. */
   #fail(line: number, msg: string): never {
-    throw new ExecError(`template: ${this.name}:${line}: executing "${this.name}": ${msg}`);
+    const at = this.#at;
+    if (at === undefined) throw new ExecError(`template: ${this.name}:${line}: executing "${this.name}": ${msg}`);
+    const before = this.source.slice(0, at.pos);
+    const nl = before.lastIndexOf('\n');
+    const col = Buffer.byteLength(before.slice(nl + 1));
+    const lineNo = before.split('\n').length;
+    throw new ExecError(`template: ${this.name}:${lineNo}:${col}: executing "${this.name}" at <${at.text}>: ${msg}`);
   }
 
   #pipe(p: Pipe, dot: unknown, line: number): unknown {
@@ -267,7 +292,15 @@ class Exec {
     return v;
   }
 
-  #cmd(c: Cmd, dot: unknown, line: number, piped: unknown[]): unknown {
+  #cmd(cmd: Cmd, dot: unknown, line: number, piped: unknown[]): unknown {
+    const outer = this.#at;
+    this.#at = cmd;
+    const v = this.#ops(cmd.ops, dot, line, piped);
+    this.#at = outer;
+    return v;
+  }
+
+  #ops(c: readonly Operand[], dot: unknown, line: number, piped: unknown[]): unknown {
     const head = c[0];
     if (head === undefined) this.#fail(line, 'empty command');
     if (head.k === 'func') {
@@ -289,7 +322,7 @@ class Exec {
       case 'lit':
         return o.v;
       case 'func':
-        return this.#cmd([o], dot, line, []);
+        return this.#ops([o], dot, line, []);
       case 'var': {
         const slot = this.#vars.findLast(([n]) => n === o.name);
         if (!slot) this.#fail(line, `undefined variable: ${o.name}`);
@@ -306,7 +339,8 @@ class Exec {
     for (const f of fields) {
       if (v === null || v === undefined) this.#fail(line, `nil pointer evaluating interface {}.${f}`);
       if (typeof v !== 'object') this.#fail(line, `can't evaluate field ${f} in type ${typeof v === 'number' ? 'float64' : typeof v}`);
-      v = Object.hasOwn(v, f) ? (v as Record<string, unknown>)[f] : NO_VALUE;
+      // Prometheus' maps are map[string]string: a missing key is the zero value, "".
+      v = Object.hasOwn(v, f) ? (v as Record<string, unknown>)[f] : '';
     }
     return v;
   }
@@ -331,7 +365,7 @@ export function expandAlertTemplate(alert: string, text: string, data: AlertTemp
   try {
     const nodes = new Parser(lexTemplate(full)).list().nodes;
     const goData = { Labels: data.labels, ExternalLabels: data.externalLabels, ExternalURL: data.externalURL, Value: data.value };
-    return new Exec(name, templateFuncs(data.externalURL), goData).run(nodes, goData);
+    return new Exec(full, name, templateFuncs(data.externalURL), goData).run(nodes, goData);
   } catch (e) {
     if (!(e instanceof ExecError)) throw e;
     return `<error expanding template: error executing template ${name}: ${e.message}>`;

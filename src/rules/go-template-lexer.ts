@@ -50,6 +50,8 @@ export interface Token {
   readonly type: TokType;
   readonly val: string;
   readonly line: number;
+  /** Offset of the token in the source (UTF-16 units); absent on synthetic tokens. */
+  readonly pos?: number;
 }
 
 const KEYWORDS: ReadonlyMap<string, TokType> = new Map<string, TokType>([
@@ -120,7 +122,7 @@ export function lexTemplate(input: string): Token[] {
   let parenDepth = 0;
 
   const emit = (type: TokType): void => {
-    out.push({ type, val: input.slice(start, pos), line: startLine });
+    out.push({ type, val: input.slice(start, pos), line: startLine, pos: start });
     for (let i = start; i < pos; i++) if (input[i] === '\n') line++;
     start = pos;
     startLine = line;

@@ -77,8 +77,7 @@ function rulesShape(r: RulesJSON): unknown {
     ...g,
     evaluationTime: undefined,
     lastEvaluation: undefined,
-    // Alerting rules are listed, not evaluated, by Ignis: their health stays "unknown".
-    rules: g.rules.map((x) => ({ ...x, evaluationTime: undefined, lastEvaluation: undefined, health: x.type === 'alerting' ? undefined : x.health, keys: Object.keys(x).join(',') })),
+    rules: g.rules.map((x) => ({ ...x, evaluationTime: undefined, lastEvaluation: undefined, keys: Object.keys(x).join(',') })),
   }));
 }
 

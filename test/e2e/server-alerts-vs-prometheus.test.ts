@@ -1,0 +1,142 @@
+/**
+ * Alerting rules: `ignis server` and the real Prometheus (Debian's 2.42) run the same config and
+ * rule file over the same synthetic target. Once the alerts have fired in both, the `ALERTS`
+ * series, `/api/v1/alerts` and `/api/v1/rules?type=alert` must agree apart from timestamps and
+ * timings: labels (with templated values), annotations (templates with `$labels`, `$value`,
+ * `humanize`, `printf`, `if`), states, values, health.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { skipWithoutBinary } from '../support/peers.js';
+import { pollUntil } from './loopback.js';
+import { activeTargets, labelsKey, queryVector } from './server/api.js';
+import { BENCH_DIR, startBenchTargets, startIgnis, startPrometheus, tempDir, type ApiProcess } from './server/processes.js';
+
+const RULES = `groups:
+- name: alerts
+  interval: 1s
+  rules:
+  - alert: InstanceUp
+    expr: up == 1
+    for: 2s
+    labels:
+      severity: info
+      job_copy: '{{ $labels.job }}'
+    annotations:
+      summary: '{{ $labels.instance }} of job {{ .Labels.job }} is up'
+      value: '{{ $value }} {{ humanize $value }} {{ printf "%.2f" $value }} {{ humanizePercentage 0.5 }}'
+      cond: '{{ if eq $labels.job "bench" }}bench{{ else }}other{{ end }} {{ $labels.missing }}'
+      broken: '{{ if gt $value 0 }}x{{ end }}'
+  - alert: StillPending
+    expr: up == 1
+    for: 1h
+  - alert: Never
+    expr: up == 0
+  - record: job:up:sum
+    expr: sum by (job) (up)
+`;
+
+function skipReason(): string | false {
+  return skipWithoutBinary('prometheus') || (existsSync(join(BENCH_DIR, 'targets.mjs')) ? false : `${BENCH_DIR}/targets.mjs not found`);
+}
+
+function config(rulesFile: string, port: number): string {
+  return [
+    'global:',
+    '  scrape_interval: 1s',
+    '  scrape_timeout: 1s',
+    '  evaluation_interval: 1s',
+    `rule_files: ['${rulesFile}']`,
+    'scrape_configs:',
+    '  - job_name: bench',
+    '    static_configs:',
+    `      - targets: ['127.0.0.1:${port}']`,
+  ].join('\n');
+}
+
+interface AlertJSON {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: string;
+  activeAt?: string;
+  value: string;
+}
+
+async function api<T>(base: string, path: string): Promise<T> {
+  const body = (await (await fetch(`${base}${path}`)).json()) as { status: string; data: T };
+  assert.equal(body.status, 'success', path);
+  return body.data;
+}
+
+/** Alerts sorted by labels, without `activeAt` (a time) but with its presence and key order. */
+function alertsShape(alerts: AlertJSON[]): unknown[] {
+  return alerts
+    .map((a) => ({ ...a, activeAt: typeof a.activeAt, keys: Object.keys(a).join(',') }))
+    .sort((x, y) => (labelsKey(x.labels) < labelsKey(y.labels) ? -1 : 1));
+}
+
+interface RulesJSON {
+  groups: { rules: Record<string, unknown>[] }[];
+}
+
+function rulesShape(r: RulesJSON): unknown {
+  return r.groups.map((g) => ({
+    ...g,
+    evaluationTime: undefined,
+    lastEvaluation: undefined,
+    rules: g.rules.map((x) => ({
+      ...x,
+      evaluationTime: undefined,
+      lastEvaluation: undefined,
+      alerts: Array.isArray(x.alerts) ? alertsShape(x.alerts as AlertJSON[]) : x.alerts,
+      keys: Object.keys(x).join(','),
+    })),
+  }));
+}
+
+test('alerting rules: Ignis and Prometheus show the same ALERTS series, /api/v1/alerts and alerting rules', { skip: skipReason(), timeout: 120_000 }, async (t) => {
+  const bench = await startBenchTargets(1, 50, 90);
+  t.after(() => bench.stop());
+  const dir = tempDir('ignis-e2e-alerts-');
+  t.after(() => dir.cleanup());
+  const rulesFile = join(dir.path, 'rules.yml');
+  writeFileSync(rulesFile, RULES);
+  const cfg = config(rulesFile, bench.ports[0]!);
+  const [ignis, prom] = await Promise.all([startIgnis({ config: cfg }), startPrometheus(cfg)]);
+  t.after(() => ignis.stop());
+  t.after(async () => {
+    await prom.stop();
+    prom.cleanup();
+  });
+  const up = (p: ApiProcess) => pollUntil(`target up at ${p.base}`, 20_000, 200, async () => ((await activeTargets(p.base)).some((x) => x.health === 'up') ? true : undefined));
+  await Promise.all([up(ignis), up(prom)]);
+  const firing = (p: ApiProcess) =>
+    pollUntil(`InstanceUp firing at ${p.base}`, 30_000, 250, async () => {
+      const v = await queryVector(p.base, 'ALERTS{alertname="InstanceUp",alertstate="firing"}');
+      return v.length > 0 ? true : undefined;
+    });
+  await Promise.all([firing(ignis), firing(prom)]);
+  // One more evaluation everywhere, so both have written the same states.
+  await new Promise((r) => setTimeout(r, 2_500));
+
+  await t.test('the same ALERTS and ALERTS_FOR_STATE series', async () => {
+    for (const q of ['ALERTS', 'ALERTS_FOR_STATE']) {
+      const [a, b] = await Promise.all([queryVector(ignis.base, q), queryVector(prom.base, q)]);
+      assert.ok(b.length > 0, `${q}: Prometheus wrote nothing`);
+      assert.deepEqual(a.map((s) => labelsKey(s.metric)).sort(), b.map((s) => labelsKey(s.metric)).sort(), q);
+      if (q === 'ALERTS') assert.deepEqual(a.map((s) => s.value[1]), b.map((s) => s.value[1]));
+    }
+  });
+
+  await t.test('/api/v1/alerts: same alerts, labels, annotations, states and values', async () => {
+    const [a, b] = await Promise.all([api<{ alerts: AlertJSON[] }>(ignis.base, '/api/v1/alerts'), api<{ alerts: AlertJSON[] }>(prom.base, '/api/v1/alerts')]);
+    assert.deepEqual(alertsShape(a.alerts), alertsShape(b.alerts));
+  });
+
+  await t.test('/api/v1/rules?type=alert: same rules, states, health and alerts', async () => {
+    const [a, b] = await Promise.all([api<RulesJSON>(ignis.base, '/api/v1/rules?type=alert'), api<RulesJSON>(prom.base, '/api/v1/rules?type=alert')]);
+    assert.deepEqual(rulesShape(a), rulesShape(b));
+  });
+});
