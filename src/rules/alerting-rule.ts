@@ -37,7 +37,8 @@ export interface Alert {
   state: AlertState;
   /** The value of the sample that produced the alert at its last evaluation. */
   value: number;
-  readonly activeAt: number;
+  /** When the alert became active (moved when `for` state is restored after a restart). */
+  activeAt: number;
   firedAt: number | undefined;
   resolvedAt: number | undefined;
   /** When a firing alert first went missing while `keep_firing_for` holds it. */
@@ -228,8 +229,12 @@ function alertsSample(a: Alert): RecordedSample {
   return { labels, f: 1 };
 }
 
+/** The labels of an alert's `ALERTS_FOR_STATE` series. */
+export function forStateLabels(a: Alert): Labels {
+  return a.labels.builder().set(METRIC_NAME, 'ALERTS_FOR_STATE').labels();
+}
+
 /** `ALERTS_FOR_STATE{<alert labels>} <activeAt in whole seconds>`. */
 function forStateSample(a: Alert): RecordedSample {
-  const labels = a.labels.builder().set(METRIC_NAME, 'ALERTS_FOR_STATE').labels();
-  return { labels, f: Math.floor(a.activeAt / 1000) };
+  return { labels: forStateLabels(a), f: Math.floor(a.activeAt / 1000) };
 }

@@ -13,12 +13,13 @@
  */
 import { Labels } from '../model/labels/index.js';
 import { STALE_NAN } from '../model/value/index.js';
-import { StorageError, WriteFailedError, type Appendable } from '../storage/index.js';
+import { StorageError, WriteFailedError, type Appendable, type Queryable } from '../storage/index.js';
 import { errorMessage, type Logger } from '../util/index.js';
 import type { GroupMetrics } from './group-metrics.js';
 import type { QueryFunc } from './query-func.js';
 import { AlertingRule, NO_TEMPLATES, type AlertContext } from './alerting-rule.js';
 import { RecordingRule, labelsKey, type RecordedSample } from './recording-rule.js';
+import { restoreForState, type RestoreOptions } from './restore-for-state.js';
 import type { RuleGroupSpec } from './rule-file.js';
 import { prometheusLabelsHash } from './xxhash64.js';
 
@@ -42,6 +43,10 @@ export interface GroupOptions {
    * until two evaluations have passed (upstream's wait before restoring `for` state).
    */
   readonly shouldRestore?: boolean;
+  /** Where `ALERTS_FOR_STATE` is read back when restoring (none: alerts start over). */
+  readonly queryable?: Queryable;
+  /** Outage tolerance and grace period of the restore (default upstream's 1h and 10m). */
+  readonly restore?: RestoreOptions;
 }
 
 /** A rule of a group. */
@@ -198,7 +203,13 @@ export class Group {
     }
     if (this.#inherited.size > 0) await this.#markInheritedStale(t);
     if (this.#restoreAfter > 0 && --this.#restoreAfter === 0) {
-      for (const r of this.rules) if (r instanceof AlertingRule) r.restored = true;
+      const alerting = this.rules.filter((r) => r instanceof AlertingRule);
+      try {
+        restoreForState(alerting, this.#o.queryable, this.#now(), this.#o.restore);
+      } catch (e) {
+        for (const r of alerting) r.restored = true;
+        this.#logger.warn({ err: errorMessage(e) }, 'Restoring alert for state failed');
+      }
     }
     this.evaluationTime = (performance.now() - t0) / 1000;
     this.lastEvaluation = start;

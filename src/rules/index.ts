@@ -29,6 +29,7 @@ export {
   type AlertTemplateData,
   type TemplateExpander,
 } from './alerting-rule.js';
+export { restoreForState, RESTORE_DEFAULTS, type RestoreOptions } from './restore-for-state.js';
 export { expandAlertTemplate, alertTemplateName } from './go-template-exec.js';
 export { Group, groupKey, type GroupOptions, type Rule } from './group.js';
 export { GroupMetrics } from './group-metrics.js';

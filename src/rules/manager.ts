@@ -10,7 +10,7 @@
  */
 import { goGlob } from '../config/index.js';
 import { ALL_FEATURES } from '../promql/index.js';
-import type { Appendable } from '../storage/index.js';
+import type { Appendable, Queryable } from '../storage/index.js';
 import { errorMessage, IgnisError, type Logger, type Registry } from '../util/index.js';
 import type { AlertContext } from './alerting-rule.js';
 import { Group, groupKey } from './group.js';
@@ -37,6 +37,8 @@ export interface RuleManagerOptions {
   readonly now?: () => number;
   /** External labels, external URL and template expansion for alerting rules. */
   readonly alertContext?: AlertContext;
+  /** Where alerting rules read `ALERTS_FOR_STATE` back after a restart (none: no restore). */
+  readonly queryable?: Queryable;
 }
 
 /**
@@ -127,6 +129,7 @@ export class RuleManager {
         now: this.#now,
         alertContext: this.#o.alertContext,
         shouldRestore: !this.#loadedOnce,
+        queryable: this.#o.queryable,
       });
       const prev = old.get(key);
       if (prev && prev.sameAs(g)) {

@@ -34,7 +34,7 @@ export class ServerRules {
 
   constructor(d: ServerRulesDeps) {
     const alertContext = { externalLabels: d.externalLabels, externalURL: d.externalURL, expand: expandAlertTemplate };
-    this.manager = new RuleManager({ appendable: d.appendable, query: engineQueryFunc(d.engine, d.queryable), logger: d.logger, registry: d.registry, alertContext });
+    this.manager = new RuleManager({ appendable: d.appendable, query: engineQueryFunc(d.engine, d.queryable), logger: d.logger, registry: d.registry, alertContext, queryable: d.queryable });
   }
 
   /** The reload step `rules`: parse every rule file in `prepare`, swap groups in `apply`. */
