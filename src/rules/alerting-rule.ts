@@ -19,8 +19,9 @@
 import { Labels, LabelsBuilder, METRIC_NAME } from '../model/labels/index.js';
 import { exprToString, type Expr } from '../promql/index.js';
 import type { QueryFunc } from './query-func.js';
-import { RuleEvalError, labelsKey, type RecordedSample, type RuleHealth } from './recording-rule.js';
+import { RuleEvalError, labelsKey, type RecordedSample } from './recording-rule.js';
 import type { RuleSpec } from './rule-file.js';
+import { RuleStatus } from './rule-status.js';
 
 export type AlertState = 'inactive' | 'pending' | 'firing';
 
@@ -71,7 +72,7 @@ export interface AlertContext {
 export const NO_TEMPLATES: AlertContext = { externalLabels: () => Labels.EMPTY, externalURL: () => '', expand: (_n, text) => text };
 
 /** An alerting rule built from a validated `RuleSpec` (with `alert` set and `parsed` present). */
-export class AlertingRule {
+export class AlertingRule extends RuleStatus {
   readonly name: string;
   readonly query: string;
   /** The rule's labels and annotations as written (templates unexpanded). */
@@ -80,10 +81,6 @@ export class AlertingRule {
   /** `for` and `keep_firing_for`, ms. */
   readonly holdMs: number;
   readonly keepFiringForMs: number;
-  health: RuleHealth = 'unknown';
-  lastError = '';
-  evaluationTime = 0;
-  lastEvaluation: number | undefined = undefined;
   /** False until the group has waited for `for` state to be restored: alerts are not written. */
   restored = true;
   readonly #expr: Expr;
@@ -94,6 +91,7 @@ export class AlertingRule {
   #active = new Map<string, Alert>();
 
   constructor(spec: RuleSpec, ctx: AlertContext = NO_TEMPLATES) {
+    super();
     if (spec.alert === '' || spec.parsed === undefined) throw new Error(`BUG: AlertingRule needs a parsed alerting rule, got ${JSON.stringify(spec.alert || spec.record)}`);
     this.name = spec.alert;
     this.#expr = spec.parsed;
@@ -200,14 +198,6 @@ export class AlertingRule {
   /** Takes over the alerts of the rule this one replaces (same name, query and labels). */
   copyAlerts(old: AlertingRule): void {
     this.#active = old.#active;
-  }
-
-  /** Records the outcome of an evaluation that started at `start` (ms) and took `seconds`. */
-  record(start: number, seconds: number, err: unknown): void {
-    this.lastEvaluation = start;
-    this.evaluationTime = seconds;
-    this.health = err === undefined ? 'ok' : 'err';
-    this.lastError = err === undefined ? '' : err instanceof Error ? err.message : String(err);
   }
 
   /** True when `other` is the same rule (name, expression, `for`, `keep_firing_for`, labels, annotations). */

@@ -180,3 +180,29 @@ test('storage failures (a closed storage) are logged, never thrown: evaluation a
   await g.markStale(30_000);
   assert.deepEqual([...read(s, 'r').values()], [[[10_000, 1]]]);
 });
+
+function alertGroup(s: MemoryStorage, shouldRestore: boolean): Group {
+  const r = parseRules('groups:\n- name: g\n  rules:\n  - alert: A\n    expr: vector(1)\n    for: 1m\n    labels: {sev: page}\n');
+  assert.deepEqual(r.errors, []);
+  return new Group({ file: 'f', spec: r.groups[0]!, intervalMs: 60_000, appendable: s, query: engineQueryFunc(new Engine(), s), logger, metrics: new GroupMetrics(), shouldRestore });
+}
+
+test('a group writes ALERTS pending, then firing (the pending series goes stale), and ALERTS_FOR_STATE', async () => {
+  const s = new MemoryStorage();
+  const g = alertGroup(s, false);
+  for (const t of [60_000, 120_000, 180_000]) await g.evalAt(t);
+  assert.deepEqual(Object.fromEntries(read(s, 'ALERTS')), {
+    '{__name__="ALERTS", alertname="A", alertstate="pending", sev="page"}': [[60_000, 1], [120_000, 'stale']],
+    '{__name__="ALERTS", alertname="A", alertstate="firing", sev="page"}': [[120_000, 1], [180_000, 1]],
+  });
+  assert.deepEqual(Object.fromEntries(read(s, 'ALERTS_FOR_STATE')), { '{__name__="ALERTS_FOR_STATE", alertname="A", sev="page"}': [[60_000, 60], [120_000, 60], [180_000, 60]] });
+  const rule = g.rules[0]!;
+  assert.equal(rule.health, 'ok');
+});
+
+test('a group loaded at startup writes no alert series for its first two evaluations', async () => {
+  const s = new MemoryStorage();
+  const g = alertGroup(s, true);
+  for (const t of [60_000, 120_000, 180_000]) await g.evalAt(t);
+  assert.deepEqual([...read(s, 'ALERTS').values()], [[[180_000, 1]]]);
+});

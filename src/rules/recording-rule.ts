@@ -8,9 +8,9 @@ import { exprToString, type Expr } from '../promql/index.js';
 import { IgnisError } from '../util/index.js';
 import type { QueryFunc } from './query-func.js';
 import type { RuleSpec } from './rule-file.js';
+import { RuleStatus } from './rule-status.js';
 
-/** Health of a rule after its last evaluation; `unknown` before the first. */
-export type RuleHealth = 'ok' | 'err' | 'unknown';
+export type { RuleHealth } from './rule-status.js';
 
 /** A rule's evaluation failed (query error, duplicate output series, limit exceeded). */
 export class RuleEvalError extends IgnisError {}
@@ -25,7 +25,7 @@ export interface RecordedSample {
 export const DUPLICATE_LABELSET = 'vector contains metrics with the same labelset after applying rule labels';
 
 /** A recording rule built from a validated `RuleSpec` (with `record` set and `parsed` present). */
-export class RecordingRule {
+export class RecordingRule extends RuleStatus {
   readonly name: string;
   /** The expression as the parser prints it. */
   readonly query: string;
@@ -33,14 +33,9 @@ export class RecordingRule {
   readonly labels: Labels;
   readonly #expr: Expr;
   readonly #setLabels: readonly (readonly [string, string])[];
-  health: RuleHealth = 'unknown';
-  lastError = '';
-  /** Seconds the last evaluation took. */
-  evaluationTime = 0;
-  /** Start of the last evaluation, ms since the epoch. */
-  lastEvaluation: number | undefined = undefined;
 
   constructor(spec: RuleSpec) {
+    super();
     if (spec.record === '' || spec.parsed === undefined) throw new Error(`BUG: RecordingRule needs a parsed recording rule, got ${JSON.stringify(spec.record || spec.alert)}`);
     this.name = spec.record;
     this.#expr = spec.parsed;
@@ -76,14 +71,6 @@ export class RecordingRule {
     }
     if (limit > 0 && out.length > limit) throw new RuleEvalError(`exceeded limit of ${limit} with ${out.length} series`);
     return out;
-  }
-
-  /** Records the outcome of an evaluation that started at `start` (ms) and took `seconds`. */
-  record(start: number, seconds: number, err: unknown): void {
-    this.lastEvaluation = start;
-    this.evaluationTime = seconds;
-    this.health = err === undefined ? 'ok' : 'err';
-    this.lastError = err === undefined ? '' : err instanceof Error ? err.message : String(err);
   }
 
   /** True when `other` would compute the same series (name, expression and labels). */

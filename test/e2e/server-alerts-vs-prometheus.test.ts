@@ -7,12 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { skipWithoutBinary } from '../support/peers.js';
 import { pollUntil } from './loopback.js';
 import { activeTargets, labelsKey, queryVector } from './server/api.js';
-import { BENCH_DIR, startBenchTargets, startIgnis, startPrometheus, tempDir, type ApiProcess } from './server/processes.js';
+import { rulesConfig, rulesSkipReason } from './server/rules-setup.js';
+import { startBenchTargets, startIgnis, startPrometheus, tempDir, type ApiProcess } from './server/processes.js';
 
 const RULES = `groups:
 - name: alerts
@@ -37,24 +37,6 @@ const RULES = `groups:
   - record: job:up:sum
     expr: sum by (job) (up)
 `;
-
-function skipReason(): string | false {
-  return skipWithoutBinary('prometheus') || (existsSync(join(BENCH_DIR, 'targets.mjs')) ? false : `${BENCH_DIR}/targets.mjs not found`);
-}
-
-function config(rulesFile: string, port: number): string {
-  return [
-    'global:',
-    '  scrape_interval: 1s',
-    '  scrape_timeout: 1s',
-    '  evaluation_interval: 1s',
-    `rule_files: ['${rulesFile}']`,
-    'scrape_configs:',
-    '  - job_name: bench',
-    '    static_configs:',
-    `      - targets: ['127.0.0.1:${port}']`,
-  ].join('\n');
-}
 
 interface AlertJSON {
   labels: Record<string, string>;
@@ -96,14 +78,14 @@ function rulesShape(r: RulesJSON): unknown {
   }));
 }
 
-test('alerting rules: Ignis and Prometheus show the same ALERTS series, /api/v1/alerts and alerting rules', { skip: skipReason(), timeout: 120_000 }, async (t) => {
+test('alerting rules: Ignis and Prometheus show the same ALERTS series, /api/v1/alerts and alerting rules', { skip: rulesSkipReason(), timeout: 120_000 }, async (t) => {
   const bench = await startBenchTargets(1, 50, 90);
   t.after(() => bench.stop());
   const dir = tempDir('ignis-e2e-alerts-');
   t.after(() => dir.cleanup());
   const rulesFile = join(dir.path, 'rules.yml');
   writeFileSync(rulesFile, RULES);
-  const cfg = config(rulesFile, bench.ports[0]!);
+  const cfg = rulesConfig(rulesFile, bench.ports[0]!);
   const [ignis, prom] = await Promise.all([startIgnis({ config: cfg }), startPrometheus(cfg)]);
   t.after(() => ignis.stop());
   t.after(async () => {

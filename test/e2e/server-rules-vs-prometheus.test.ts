@@ -11,13 +11,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { skipWithoutBinary } from '../support/peers.js';
 import { pollUntil } from './loopback.js';
 import { activeTargets, labelsKey, queryMatrix, queryVector, type VectorSample } from './server/api.js';
-import { BENCH_DIR, startBenchTargets, startIgnis, startPrometheus, tempDir, type ApiProcess } from './server/processes.js';
+import { rulesConfig, rulesSkipReason } from './server/rules-setup.js';
+import { startBenchTargets, startIgnis, startPrometheus, tempDir, type ApiProcess } from './server/processes.js';
 
 const RULES = `groups:
 - name: http
@@ -43,24 +43,6 @@ const RULES = `groups:
 
 const RECORDED = ['job:http_requests:rate20s', 'job_mode:node_cpu_seconds:rate20s', 'job:http_requests:rate20s_x2', 'job:up:count'];
 
-function skipReason(): string | false {
-  return skipWithoutBinary('prometheus') || (existsSync(join(BENCH_DIR, 'targets.mjs')) ? false : `${BENCH_DIR}/targets.mjs not found`);
-}
-
-function config(rulesFile: string, port: number): string {
-  return [
-    'global:',
-    '  scrape_interval: 1s',
-    '  scrape_timeout: 1s',
-    '  evaluation_interval: 1s',
-    `rule_files: ['${rulesFile}']`,
-    'scrape_configs:',
-    '  - job_name: bench',
-    '    static_configs:',
-    `      - targets: ['127.0.0.1:${port}']`,
-  ].join('\n');
-}
-
 interface RulesJSON {
   groups: { name: string; file: string; interval: number; limit: number; rules: Record<string, unknown>[] }[];
 }
@@ -85,14 +67,14 @@ function byLabels(v: VectorSample[]): Map<string, number> {
   return new Map(v.map((s) => [labelsKey(s.metric), Number(s.value[1])]));
 }
 
-test('recording rules: Ignis and Prometheus record the same series with close values; /api/v1/rules agrees', { skip: skipReason(), timeout: 120_000 }, async (t) => {
+test('recording rules: Ignis and Prometheus record the same series with close values; /api/v1/rules agrees', { skip: rulesSkipReason(), timeout: 120_000 }, async (t) => {
   const bench = await startBenchTargets(1, 300, 90);
   t.after(() => bench.stop());
   const dir = tempDir('ignis-e2e-rules-');
   t.after(() => dir.cleanup());
   const rulesFile = join(dir.path, 'rules.yml');
   writeFileSync(rulesFile, RULES);
-  const cfg = config(rulesFile, bench.ports[0]!);
+  const cfg = rulesConfig(rulesFile, bench.ports[0]!);
   const [ignis, prom] = await Promise.all([startIgnis({ config: cfg }), startPrometheus(cfg)]);
   t.after(() => ignis.stop());
   t.after(async () => {

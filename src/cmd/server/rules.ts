@@ -71,30 +71,19 @@ function groupInfo(g: Group): RuleGroupInfo {
   };
 }
 
+/** The fields every rule has. */
+function commonInfo(type: RuleInfo['type'], r: RecordingRule | AlertingRule): RuleInfo {
+  return { type, name: r.name, query: r.query, labels: r.labels, health: r.health, lastError: r.lastError, evaluationTime: r.evaluationTime, lastEvaluation: r.lastEvaluation };
+}
+
 function recordingInfo(r: RecordingRule): RuleInfo {
-  return {
-    type: 'recording',
-    name: r.name,
-    query: r.query,
-    labels: r.labels,
-    health: r.health,
-    lastError: r.lastError,
-    evaluationTime: r.evaluationTime,
-    lastEvaluation: r.lastEvaluation,
-  };
+  return commonInfo('recording', r);
 }
 
 /** An alerting rule with its state and pending/firing alerts. */
 function alertInfo(r: AlertingRule): RuleInfo {
   return {
-    type: 'alerting',
-    name: r.name,
-    query: r.query,
-    labels: r.labels,
-    health: r.health,
-    lastError: r.lastError,
-    evaluationTime: r.evaluationTime,
-    lastEvaluation: r.lastEvaluation,
+    ...commonInfo('alerting', r),
     duration: r.holdMs / 1000,
     keepFiringFor: r.keepFiringForMs / 1000,
     annotations: r.annotations,
