@@ -7,12 +7,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pollUntil } from './loopback.js';
-import { activeTargets, labelsKey, queryVector } from './server/api.js';
-import { rulesConfig, rulesSkipReason } from './server/rules-setup.js';
-import { startBenchTargets, startIgnis, startPrometheus, tempDir, type ApiProcess } from './server/processes.js';
+import { labelsKey, queryVector } from './server/api.js';
+import { rulesSkipReason, startRulePeers } from './server/rules-setup.js';
+import type { ApiProcess } from './server/processes.js';
 
 const RULES = `groups:
 - name: alerts
@@ -79,21 +77,7 @@ function rulesShape(r: RulesJSON): unknown {
 }
 
 test('alerting rules: Ignis and Prometheus show the same ALERTS series, /api/v1/alerts and alerting rules', { skip: rulesSkipReason(), timeout: 120_000 }, async (t) => {
-  const bench = await startBenchTargets(1, 50, 90);
-  t.after(() => bench.stop());
-  const dir = tempDir('ignis-e2e-alerts-');
-  t.after(() => dir.cleanup());
-  const rulesFile = join(dir.path, 'rules.yml');
-  writeFileSync(rulesFile, RULES);
-  const cfg = rulesConfig(rulesFile, bench.ports[0]!);
-  const [ignis, prom] = await Promise.all([startIgnis({ config: cfg }), startPrometheus(cfg)]);
-  t.after(() => ignis.stop());
-  t.after(async () => {
-    await prom.stop();
-    prom.cleanup();
-  });
-  const up = (p: ApiProcess) => pollUntil(`target up at ${p.base}`, 20_000, 200, async () => ((await activeTargets(p.base)).some((x) => x.health === 'up') ? true : undefined));
-  await Promise.all([up(ignis), up(prom)]);
+  const { ignis, prom } = await startRulePeers(t, RULES, 50);
   const firing = (p: ApiProcess) =>
     pollUntil(`InstanceUp firing at ${p.base}`, 30_000, 250, async () => {
       const v = await queryVector(p.base, 'ALERTS{alertname="InstanceUp",alertstate="firing"}');

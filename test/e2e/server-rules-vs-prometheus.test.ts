@@ -15,9 +15,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pollUntil } from './loopback.js';
-import { activeTargets, labelsKey, queryMatrix, queryVector, type VectorSample } from './server/api.js';
-import { rulesConfig, rulesSkipReason } from './server/rules-setup.js';
-import { startBenchTargets, startIgnis, startPrometheus, tempDir, type ApiProcess } from './server/processes.js';
+import { labelsKey, queryMatrix, queryVector, type VectorSample } from './server/api.js';
+import { rulesSkipReason, startRulePeers } from './server/rules-setup.js';
+import { startIgnis, tempDir, type ApiProcess } from './server/processes.js';
 
 const RULES = `groups:
 - name: http
@@ -68,21 +68,7 @@ function byLabels(v: VectorSample[]): Map<string, number> {
 }
 
 test('recording rules: Ignis and Prometheus record the same series with close values; /api/v1/rules agrees', { skip: rulesSkipReason(), timeout: 120_000 }, async (t) => {
-  const bench = await startBenchTargets(1, 300, 90);
-  t.after(() => bench.stop());
-  const dir = tempDir('ignis-e2e-rules-');
-  t.after(() => dir.cleanup());
-  const rulesFile = join(dir.path, 'rules.yml');
-  writeFileSync(rulesFile, RULES);
-  const cfg = rulesConfig(rulesFile, bench.ports[0]!);
-  const [ignis, prom] = await Promise.all([startIgnis({ config: cfg }), startPrometheus(cfg)]);
-  t.after(() => ignis.stop());
-  t.after(async () => {
-    await prom.stop();
-    prom.cleanup();
-  });
-  const up = (p: ApiProcess) => pollUntil(`target up at ${p.base}`, 20_000, 200, async () => ((await activeTargets(p.base)).some((x) => x.health === 'up') ? true : undefined));
-  await Promise.all([up(ignis), up(prom)]);
+  const { ignis, prom } = await startRulePeers(t, RULES, 300);
   await sleep(30_000);
   const at = Math.floor(Date.now() / 1000) - 2;
 
