@@ -93,5 +93,5 @@ function alertInfo(r: AlertingRule): RuleInfo {
 }
 
 function alertJSONInfo(a: Alert): AlertInfo {
-  return { labels: a.labels, annotations: a.annotations, state: a.state, activeAt: a.activeAt, value: a.value };
+  return { labels: a.labels, annotations: a.annotations, state: a.state, activeAt: a.activeAt, keepFiringSince: a.keepFiringSince, value: a.value };
 }

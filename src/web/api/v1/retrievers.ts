@@ -75,6 +75,8 @@ export interface AlertInfo {
   readonly state: string;
   /** When the alert became active, ms since the epoch. */
   readonly activeAt: number | undefined;
+  /** When a firing alert went missing while `keep_firing_for` holds it, ms since the epoch. */
+  readonly keepFiringSince?: number | undefined;
   /** The sample value that triggered it. */
   readonly value: number;
 }

@@ -30,6 +30,7 @@ function alertJSON(a: AlertInfo): string {
     ',"state":' +
     jsonString(a.state) +
     (a.activeAt !== undefined ? ',"activeAt":' + jsonString(goTimeJSON(a.activeAt)) : '') +
+    (a.keepFiringSince !== undefined ? ',"keepFiringSince":' + jsonString(goTimeJSON(a.keepFiringSince)) : '') +
     ',"value":' +
     jsonString(formatFloatE(a.value)) +
     '}'
