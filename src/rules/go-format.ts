@@ -58,7 +58,7 @@ export function formatFloat(v: number, fmt: 'e' | 'f' | 'g', prec: number): stri
   const shortest = prec < 0;
   if (fmt === 'f') {
     const p = shortest ? Math.max(digitsOf(abs, undefined).d.length - digitsOf(abs, undefined).dp, 0) : prec;
-    return (neg ? '-' : '') + (p <= 100 ? abs.toFixed(p) : abs.toFixed(100).padEnd(abs.toFixed(100).length + p - 100, '0'));
+    return (neg ? '-' : '') + (p <= 100 ? fixedHalfEven(abs, p) : abs.toFixed(100).padEnd(abs.toFixed(100).length + p - 100, '0'));
   }
   if (fmt === 'e') {
     const g = digitsOf(abs, shortest ? undefined : prec + 1);
@@ -148,4 +148,15 @@ export function sprintf(format: string, args: readonly unknown[]): string {
   out += format.slice(last);
   if (ai < args.length) out += '%!(EXTRA ' + args.slice(ai).map((a) => `${goType(a)}=${formatValue(a)}`).join(', ') + ')';
   return out;
+}
+
+/** `abs.toFixed(p)`, except that an exact tie rounds to even as Go does (JS rounds it up). */
+function fixedHalfEven(abs: number, p: number): string {
+  const js = abs.toFixed(p);
+  if (abs >= 1e21 || p >= 100) return js;
+  const full = abs.toFixed(100);
+  const dot = full.indexOf('.');
+  if (!/^50*$/.test(full.slice(dot + 1 + p))) return js;
+  const kept = p === 0 ? full.slice(0, dot) : full.slice(0, dot + 1 + p);
+  return Number(kept[kept.length - 1]) % 2 === 0 ? kept : js;
 }
