@@ -102,11 +102,11 @@ function goType(v: unknown): string {
 function pad(s: string, width: number, left: boolean, zero: boolean): string {
   if (s.length >= width) return s;
   if (left) return s.padEnd(width, ' ');
-  if (zero) {
+  if (zero && !/^[+-]?(NaN|Inf)$/.test(s)) {
     const sign = /^[+-]/.test(s) ? s[0]! : '';
     return sign + s.slice(sign.length).padStart(width - sign.length, '0');
   }
-  return s.padStart(width, ' ');
+  return s.padStart(width, ' '); // also NaN and ±Inf, which Go never pads with zeros
 }
 
 /** Go's `fmt.Sprintf` for the verbs listed in the module comment; others print as Go's `%!x(type=value)`. */
@@ -142,7 +142,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       s = typeof a === 'number' ? formatFloat(a, fmt, prec < 0 ? (fmt === 'g' ? -1 : 6) : prec) : `%!${verb}(${goType(a)}=${formatValue(a)})`;
     }
     if (s === undefined) s = `%!${verb}(${goType(a)}=${formatValue(a)})`;
-    if (plus && (typeof a === 'number' || typeof a === 'bigint') && !s.startsWith('-') && !s.startsWith('%!')) s = '+' + s;
+    if (plus && (typeof a === 'number' || typeof a === 'bigint') && !/^[-+%]/.test(s)) s = '+' + s;
     out += w === undefined ? s : pad(s, Number(w), flags.includes('-'), flags.includes('0'));
   }
   out += format.slice(last);
@@ -152,8 +152,10 @@ export function sprintf(format: string, args: readonly unknown[]): string {
 
 /** `abs.toFixed(p)`, except that an exact tie rounds to even as Go does (JS rounds it up). */
 function fixedHalfEven(abs: number, p: number): string {
+  // From 1e21 on toFixed switches to exponent form; such doubles are integers, exact as BigInt.
+  if (abs >= 1e21) return BigInt(abs).toString() + (p > 0 ? '.' + '0'.repeat(p) : '');
   const js = abs.toFixed(p);
-  if (abs >= 1e21 || p >= 100) return js;
+  if (p >= 100) return js;
   const full = abs.toFixed(100);
   const dot = full.indexOf('.');
   if (!/^50*$/.test(full.slice(dot + 1 + p))) return js;

@@ -22,8 +22,12 @@ const TEMPLATES = [
   '{{ if gt $value 1 }}x{{ end }}',
   '{{ .Value | humanize }} {{ (printf "%.0f" $value) }} {{ and $labels.job "y" }} {{ or "" "z" }} {{ not true }}',
   '{{ eq $labels.job "a" "b" }} {{ ne $value 0.0 }} {{ le 1 2 }} {{ index $labels "job" }}',
+  '{{ printf "%q|%x|%5s|%-5s|%+.2f|%05.1f|%e" $labels.job $labels.job "ab" "ab" $value $value $value }} {{ print 1 2 "a" "b" 3.5 }}',
+  '{{ $externalLabels.dc }}|{{ $externalLabels.none }}|{{ $externalURL }}|{{ .ExternalURL }}|{{ stripPort "h:9090" }}|{{ reReplaceAll "(a)(b)" "${2}$1" "abab" }}',
+  '{{ range $labels }}<{{ . }}>{{ end }}{{ range .ExternalLabels }}[{{ . }}]{{ else }}none{{ end }}',
+  '{{- " trimmed " -}} | {{ "\\u00e9\\t" }} | {{ `raw\\n` }} | {{ 3 }} {{ 3.0 }} {{ 0x10 }} {{ 1e3 }} {{ true }}',
 ];
-const VALUES = ['12345.678', '0.000123', '-3', '0', '1e+06', '0.5', '86400.5'];
+const VALUES = ['12345.678', '0.000123', '-3', '0', '1e+06', '0.5', '86400.5', 'NaN', '+Inf', '-0.0000012', '1e+21', '999999.5'];
 
 /** promtool's annotations per alert (job label → annotation name → text). */
 function promtoolAnnotations(dir: string, promtool: string): Map<string, Map<string, string>> {
@@ -44,12 +48,12 @@ test('alert templates expand as promtool 2.42 expands them', { skip: skipWithout
     const annotations = TEMPLATES.map((t, i) => `      t${i}: ${JSON.stringify(t)}`).join('\n');
     writeFileSync(join(dir, 'rules.yml'), `groups:\n- name: g\n  rules:\n  - alert: T\n    expr: m\n    annotations:\n${annotations}\n`);
     const series = VALUES.map((v, i) => `  - series: 'm{job="j${i}"}'\n    values: '${v}'`).join('\n');
-    writeFileSync(join(dir, 'test.yml'), `rule_files: [rules.yml]\ntests:\n- interval: 1m\n  input_series:\n${series}\n  alert_rule_test:\n  - eval_time: 0m\n    alertname: T\n    exp_alerts: []\n`);
+    writeFileSync(join(dir, 'test.yml'), `rule_files: [rules.yml]\ntests:\n- interval: 1m\n  external_labels: {dc: eu}\n  external_url: http://ext:9090/p\n  input_series:\n${series}\n  alert_rule_test:\n  - eval_time: 0m\n    alertname: T\n    exp_alerts: []\n`);
     const got = promtoolAnnotations(dir, findBinary('promtool')!);
     assert.equal(got.size, VALUES.length, 'promtool printed every alert');
     VALUES.forEach((v, i) => {
       const want = got.get(`j${i}`)!;
-      const data = { labels: { __name__: 'm', job: `j${i}` }, externalLabels: {}, externalURL: '', value: Number(v) };
+      const data = { labels: { __name__: 'm', job: `j${i}` }, externalLabels: { dc: 'eu' }, externalURL: 'http://ext:9090/p', value: v === '+Inf' ? Infinity : Number(v) };
       TEMPLATES.forEach((t, k) => assert.equal(expandAlertTemplate('T', t, data), want.get(`t${k}`), `${t} with ${v}`));
     });
   } finally {

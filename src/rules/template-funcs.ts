@@ -68,11 +68,12 @@ export function humanizeDuration(x: unknown): string {
   if (Math.abs(v) >= 1) {
     const sign = v < 0 ? '-' : '';
     v = Math.abs(v);
-    const d = Math.trunc(v);
-    const [days, hours, minutes, seconds] = [Math.floor(d / 86400), Math.floor(d / 3600) % 24, Math.floor(d / 60) % 60, d % 60];
-    if (days !== 0) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
-    if (hours !== 0) return `${sign}${hours}h ${minutes}m ${seconds}s`;
-    if (minutes !== 0) return `${sign}${minutes}m ${seconds}s`;
+    // Go's int64(v): out of range it is the smallest int64 (amd64), and / and % truncate.
+    const d = v >= 2 ** 63 ? -(2n ** 63n) : BigInt(Math.trunc(v));
+    const [days, hours, minutes, seconds] = [d / 86400n, (d / 3600n) % 24n, (d / 60n) % 60n, d % 60n];
+    if (days !== 0n) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
+    if (hours !== 0n) return `${sign}${hours}h ${minutes}m ${seconds}s`;
+    if (minutes !== 0n) return `${sign}${minutes}m ${seconds}s`;
     return `${sign}${g4(v)}s`;
   }
   const [s, p] = scaleUp(v);
@@ -140,8 +141,9 @@ export function templateFuncs(externalURL: string): ReadonlyMap<string, Template
     ['ne', (args) => (arity('ne', args, 2), compare(args[0], args[1], false) !== 0)],
     ['lt', (args) => (arity('lt', args, 2), lessOrEqual(args[0], args[1], true))],
     ['le', (args) => (arity('le', args, 2), lessOrEqual(args[0], args[1], false))],
-    ['gt', (args) => (arity('gt', args, 2), lessOrEqual(args[1], args[0], true))],
-    ['ge', (args) => (arity('ge', args, 2), lessOrEqual(args[1], args[0], false))],
+    // As Go: gt is not le and ge is not lt (so NaN is greater than everything).
+    ['gt', (args) => (arity('gt', args, 2), !lessOrEqual(args[0], args[1], false))],
+    ['ge', (args) => (arity('ge', args, 2), !lessOrEqual(args[0], args[1], true))],
     ['and', (args) => args.find((a) => !truth(a)) ?? args[args.length - 1]],
     ['or', (args) => args.find((a) => truth(a)) ?? args[args.length - 1]],
     ['not', (args) => (arity('not', args, 1), !truth(args[0]))],
