@@ -311,12 +311,14 @@ async function main(): Promise<void> {
       process.env.IGNIS_TURN_PROBE_OUT = probeFile;
       nodeArgs += `--import ${probeSrc} `;
     }
-    // Ignis keeps running its (light) query set while the heavy-query phase below runs.
+    // Ignis keeps running its (light) query set while the heavy-query phase below runs: enough
+    // repetitions that the set (and with it the server, which run-peer stops after its queries)
+    // outlasts the heavy phase; five ended it after 15-23 s of the 30.
     const ignis = new Peer([
       '--preset', 'generic', '--name', `ignis-vs-${BASE}`, '--port', String(IGNIS_PORT),
       '--cmd', `${process.execPath} ${nodeArgs}${ignisMain} server --config.file={config} --storage.tsdb.path={data} --web.listen-address={listen}`,
       '--ready-path', '/-/ready', '--samples-metric', 'prometheus_tsdb_head_samples_appended_total', '--series-metric', 'prometheus_tsdb_head_series',
-      '--query-reps', '5', '--query-budget', String(HEAVY_S + 20), ...common,
+      '--query-reps', '30', '--query-budget', String(HEAVY_S + 20), ...common,
     ]);
     const prom = args['ignis-only'] ? undefined : new Peer(['--preset', 'prometheus', '--name', `prom-vs-${BASE}`, '--port', String(PROM_PORT), '--query-reps', '3', '--query-budget', '15', ...common]);
 
