@@ -32,6 +32,10 @@ test('alert templates: variables, fields, functions, conditionals as Prometheus 
 
 test('alert templates: errors become upstream\'s <error expanding template: …>', () => {
   assert.equal(x('{{ if gt $value 1 }}x{{end}}'), '<error expanding template: error executing template __alert_A: template: __alert_A:1:118: executing "__alert_A" at <gt $value 1>: error calling gt: incompatible types for comparison>');
+  const seen: string[] = [];
+  expandAlertTemplate('A', '{{ $labels.job }}{{ nope', data, (e) => seen.push(e));
+  expandAlertTemplate('A', '{{ $labels.job }}', data, (e) => seen.push(e));
+  assert.deepEqual(seen, ['error parsing template __alert_A: template: __alert_A:1: function "nope" not defined']);
   assert.equal(x('{{ $labels.job'), '<error expanding template: error parsing template __alert_A: template: __alert_A:1: unclosed action>');
 });
 

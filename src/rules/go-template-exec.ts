@@ -354,20 +354,24 @@ export function alertTemplateName(alert: string): string {
 /**
  * Expands `text` (a label or annotation of the alert named `alert`) with `data` as upstream
  * does: an error comes back as `<error expanding template: …>`. Text without `{{` is returned
- * as is.
+ * as is. `onError` learns the error (upstream logs it as a warning).
  */
-export function expandAlertTemplate(alert: string, text: string, data: AlertTemplateData): string {
+export function expandAlertTemplate(alert: string, text: string, data: AlertTemplateData, onError?: (err: string) => void): string {
   if (!text.includes('{{')) return text;
   const name = alertTemplateName(alert);
   const full = TEMPLATE_DEFS + text;
   const syntax = checkTemplateSyntax(name, full);
-  if (syntax !== undefined) return `<error expanding template: error parsing template ${name}: ${syntax}>`;
+  const failed = (err: string) => {
+    onError?.(err);
+    return `<error expanding template: ${err}>`;
+  };
+  if (syntax !== undefined) return failed(`error parsing template ${name}: ${syntax}`);
   try {
     const nodes = new Parser(lexTemplate(full)).list().nodes;
     const goData = { Labels: data.labels, ExternalLabels: data.externalLabels, ExternalURL: data.externalURL, Value: data.value };
     return new Exec(full, name, templateFuncs(data.externalURL), goData).run(nodes, goData);
   } catch (e) {
     if (!(e instanceof ExecError)) throw e;
-    return `<error expanding template: error executing template ${name}: ${e.message}>`;
+    return failed(`error executing template ${name}: ${e.message}`);
   }
 }

@@ -7,7 +7,7 @@
 import type { Config } from '../../config/index.js';
 import type { Labels } from '../../model/labels/index.js';
 import type { Engine } from '../../promql/index.js';
-import { engineQueryFunc, loadRules, RecordingRule, RuleManager, expandAlertTemplate, type Alert, type AlertingRule, type Group, type LoadedRules } from '../../rules/index.js';
+import { engineQueryFunc, loadRules, RecordingRule, RuleManager, expandAlertTemplate, type Alert, type AlertingRule, type TemplateExpander, type Group, type LoadedRules } from '../../rules/index.js';
 import type { Appendable, Queryable } from '../../storage/index.js';
 import type { Logger, Registry } from '../../util/index.js';
 import type { AlertInfo, RuleGroupInfo, RuleInfo, RulesRetriever } from '../../web/index.js';
@@ -33,7 +33,9 @@ export class ServerRules {
   readonly #prepared = new WeakMap<Config, LoadedRules>();
 
   constructor(d: ServerRulesDeps) {
-    const alertContext = { externalLabels: d.externalLabels, externalURL: d.externalURL, expand: expandAlertTemplate };
+    const warn = (alert: string) => (err: string) => d.logger.warn({ component: 'rule manager', alert, err }, 'Expanding alert template failed');
+    const expand: TemplateExpander = (alert, text, data) => expandAlertTemplate(alert, text, data, warn(alert));
+    const alertContext = { externalLabels: d.externalLabels, externalURL: d.externalURL, expand };
     this.manager = new RuleManager({ appendable: d.appendable, query: engineQueryFunc(d.engine, d.queryable), logger: d.logger, registry: d.registry, alertContext, queryable: d.queryable });
   }
 
