@@ -5,6 +5,7 @@ import { isStaleNaN } from '../model/value/index.js';
 import { Engine } from '../promql/index.js';
 import { MemoryStorage } from '../storage/memory/index.js';
 import { createLogger, createRegistry, renderRegistry } from '../util/index.js';
+import type { AlertingRule } from './alerting-rule.js';
 import { Group } from './group.js';
 import { GroupMetrics } from './group-metrics.js';
 import { engineQueryFunc } from './query-func.js';
@@ -205,4 +206,16 @@ test('a group loaded at startup writes no alert series for its first two evaluat
   const g = alertGroup(s, true);
   for (const t of [60_000, 120_000, 180_000]) await g.evalAt(t);
   assert.deepEqual([...read(s, 'ALERTS').values()], [[[180_000, 1]]]);
+});
+
+test('a replaced group takes over the alerts of an unchanged alerting rule (activeAt, state)', async () => {
+  const s = new MemoryStorage();
+  const old = alertGroup(s, false);
+  for (const t of [60_000, 120_000]) await old.evalAt(t);
+  const r = parseRules('groups:\n- name: g\n  rules:\n  - record: r\n    expr: vector(2)\n  - alert: A\n    expr: vector(1)\n    for: 1m\n    labels: {sev: page}\n');
+  const next = new Group({ file: 'f', spec: r.groups[0]!, intervalMs: 60_000, appendable: s, query: engineQueryFunc(new Engine(), s), logger, metrics: new GroupMetrics() });
+  next.copyState(old);
+  await next.evalAt(180_000);
+  const alert = next.rules[1]! as AlertingRule;
+  assert.deepEqual(alert.activeAlerts().map((a) => [a.state, a.activeAt]), [['firing', 60_000]]);
 });
