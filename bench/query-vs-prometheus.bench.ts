@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ignisNodeArgs } from '../src/cmd/node-flags.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
     writeFileSync(config, `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: bench\n    static_configs:\n      - targets: [${addrs}]\n`);
     const prom = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'prom')}`, `--web.listen-address=127.0.0.1:${PROM_PORT}`], { stdio: 'ignore' });
     children.push(prom);
-    const ignis = spawn(process.execPath, [join(repoRoot, 'dist', 'src', 'cmd', 'ignis.js'), 'server', `--config.file=${config}`, `--storage.tsdb.path=${join(work, 'ignis')}`, `--web.listen-address=127.0.0.1:${IGNIS_PORT}`], { stdio: 'ignore' });
+    const ignis = spawn(process.execPath, ignisNodeArgs(join(repoRoot, 'dist', 'src', 'cmd', 'ignis.js'), 'server', `--config.file=${config}`, `--storage.tsdb.path=${join(work, 'ignis')}`, `--web.listen-address=127.0.0.1:${IGNIS_PORT}`), { stdio: 'ignore' });
     children.push(ignis);
     await Promise.all([waitReady(PROM_PORT, '/-/ready', 60_000), waitReady(IGNIS_PORT, '/-/ready', 60_000)]);
     console.error(`# both servers ready; ingesting ${INGEST_S} s`);
