@@ -17,7 +17,6 @@
  * `for` state) the alerts evolve but nothing is written.
  */
 import { Labels, LabelsBuilder, METRIC_NAME } from '../model/labels/index.js';
-import { exprToString, type Expr } from '../promql/index.js';
 import type { QueryFunc } from './query-func.js';
 import { RuleEvalError, labelsKey, type RecordedSample } from './recording-rule.js';
 import type { RuleSpec } from './rule-file.js';
@@ -73,8 +72,6 @@ export const NO_TEMPLATES: AlertContext = { externalLabels: () => Labels.EMPTY, 
 
 /** An alerting rule built from a validated `RuleSpec` (with `alert` set and `parsed` present). */
 export class AlertingRule extends RuleStatus {
-  readonly name: string;
-  readonly query: string;
   /** The rule's labels and annotations as written (templates unexpanded). */
   readonly labels: Labels;
   readonly annotations: Labels;
@@ -83,7 +80,6 @@ export class AlertingRule extends RuleStatus {
   readonly keepFiringForMs: number;
   /** False until the group has waited for `for` state to be restored: alerts are not written. */
   restored = true;
-  readonly #expr: Expr;
   readonly #ctx: AlertContext;
   readonly #labelPairs: readonly (readonly [string, string])[];
   readonly #annotationPairs: readonly (readonly [string, string])[];
@@ -91,11 +87,8 @@ export class AlertingRule extends RuleStatus {
   #active = new Map<string, Alert>();
 
   constructor(spec: RuleSpec, ctx: AlertContext = NO_TEMPLATES) {
-    super();
     if (spec.alert === '' || spec.parsed === undefined) throw new Error(`BUG: AlertingRule needs a parsed alerting rule, got ${JSON.stringify(spec.alert || spec.record)}`);
-    this.name = spec.alert;
-    this.#expr = spec.parsed;
-    this.query = exprToString(spec.parsed);
+    super(spec.alert, spec.parsed);
     this.#labelPairs = [...spec.labels];
     this.#annotationPairs = [...spec.annotations];
     this.labels = Labels.fromPairs(this.#labelPairs);
@@ -112,12 +105,7 @@ export class AlertingRule extends RuleStatus {
    * active alerts (0: no limit; every alert is dropped, as upstream).
    */
   async eval(query: QueryFunc, t: number, limit: number): Promise<RecordedSample[]> {
-    let samples;
-    try {
-      samples = await query(this.#expr, this.query, t);
-    } catch (err) {
-      throw new RuleEvalError(err instanceof Error ? err.message : String(err), { cause: err });
-    }
+    const samples = await this.run(query, t);
     const ext = this.#ctx.externalLabels().toObject();
     const found = new Map<string, { labels: Labels; annotations: Labels; value: number }>();
     const b = new LabelsBuilder();

@@ -4,16 +4,11 @@
  * as `/api/v1/rules` shows them.
  */
 import { Labels, LabelsBuilder, METRIC_NAME } from '../model/labels/index.js';
-import { exprToString, type Expr } from '../promql/index.js';
-import { IgnisError } from '../util/index.js';
 import type { QueryFunc } from './query-func.js';
 import type { RuleSpec } from './rule-file.js';
-import { RuleStatus } from './rule-status.js';
+import { RuleEvalError, RuleStatus } from './rule-status.js';
 
-export type { RuleHealth } from './rule-status.js';
-
-/** A rule's evaluation failed (query error, duplicate output series, limit exceeded). */
-export class RuleEvalError extends IgnisError {}
+export { RuleEvalError, type RuleHealth } from './rule-status.js';
 
 /** One output series of an evaluation: the final labels and value. */
 export interface RecordedSample {
@@ -26,20 +21,13 @@ export const DUPLICATE_LABELSET = 'vector contains metrics with the same labelse
 
 /** A recording rule built from a validated `RuleSpec` (with `record` set and `parsed` present). */
 export class RecordingRule extends RuleStatus {
-  readonly name: string;
-  /** The expression as the parser prints it. */
-  readonly query: string;
   /** The rule's `labels`, sorted (empty values kept out: they delete a label). */
   readonly labels: Labels;
-  readonly #expr: Expr;
   readonly #setLabels: readonly (readonly [string, string])[];
 
   constructor(spec: RuleSpec) {
-    super();
     if (spec.record === '' || spec.parsed === undefined) throw new Error(`BUG: RecordingRule needs a parsed recording rule, got ${JSON.stringify(spec.record || spec.alert)}`);
-    this.name = spec.record;
-    this.#expr = spec.parsed;
-    this.query = exprToString(spec.parsed);
+    super(spec.record, spec.parsed);
     this.#setLabels = [...spec.labels];
     this.labels = Labels.fromPairs(this.#setLabels);
   }
@@ -50,12 +38,7 @@ export class RecordingRule extends RuleStatus {
    * query, two samples with one label set, or more than `limit` samples (0: no limit).
    */
   async eval(query: QueryFunc, t: number, limit: number): Promise<RecordedSample[]> {
-    let samples;
-    try {
-      samples = await query(this.#expr, this.query, t);
-    } catch (err) {
-      throw new RuleEvalError(err instanceof Error ? err.message : String(err), { cause: err });
-    }
+    const samples = await this.run(query, t);
     const out: RecordedSample[] = [];
     const seen = new Set<string>();
     const b = new LabelsBuilder();
