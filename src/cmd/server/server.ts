@@ -48,7 +48,7 @@ export class Server {
   readonly remote: RemoteWriter;
   /** The `remote_read` endpoints, merged with the TSDB for queries. */
   readonly remoteRead: RemoteReader;
-  /** Recording rules from `rule_files`. */
+  /** Recording and alerting rules from `rule_files`. */
   readonly rules: ServerRules;
   readonly #syncer: TargetSyncer;
   readonly #onQuit: (() => void) | undefined;
