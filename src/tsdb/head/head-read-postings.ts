@@ -52,6 +52,8 @@ export class StablePostingsReader implements PostingsReader {
   }
 
   postingsForAllLabelValues(name: string): Postings {
+    // Past the lazy limit, the head's union over the name's lists (no array of values, no lookups).
+    if (this.#p.valueCount(name) > MAX_LAZY_UNION) return copied(this.#p.forName(name));
     return this.postings(name, [...this.#p.rawLabelValues(name)]);
   }
 
