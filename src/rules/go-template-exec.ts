@@ -346,6 +346,26 @@ class Exec {
   }
 }
 
+/** Most templates kept parsed; the cache starts over past this (templates change only on reload). */
+const PARSED_CACHE_LIMIT = 1024;
+const parsedCache = new Map<string, string | readonly Node[]>();
+
+/**
+ * Template `full` named `name` parsed: its nodes, or Go's syntax error text. Memoized, since an
+ * alert's templates are expanded for every output sample of every evaluation; a parse that
+ * throws is not kept (it throws again next time).
+ */
+function parsedTemplate(name: string, full: string): string | readonly Node[] {
+  const key = `${name}\u0000${full}`;
+  let v = parsedCache.get(key);
+  if (v === undefined) {
+    v = checkTemplateSyntax(name, full) ?? new Parser(lexTemplate(full)).list().nodes;
+    if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
+    parsedCache.set(key, v);
+  }
+  return v;
+}
+
 /** Upstream's name of an alert rule's templates. */
 export function alertTemplateName(alert: string): string {
   return `__alert_${alert}`;
@@ -360,16 +380,15 @@ export function expandAlertTemplate(alert: string, text: string, data: AlertTemp
   if (!text.includes('{{')) return text;
   const name = alertTemplateName(alert);
   const full = TEMPLATE_DEFS + text;
-  const syntax = checkTemplateSyntax(name, full);
   const failed = (err: string) => {
     onError?.(err);
     return `<error expanding template: ${err}>`;
   };
-  if (syntax !== undefined) return failed(`error parsing template ${name}: ${syntax}`);
   try {
-    const nodes = new Parser(lexTemplate(full)).list().nodes;
+    const parsed = parsedTemplate(name, full);
+    if (typeof parsed === 'string') return failed(`error parsing template ${name}: ${parsed}`);
     const goData = { Labels: data.labels, ExternalLabels: data.externalLabels, ExternalURL: data.externalURL, Value: data.value };
-    return new Exec(full, name, templateFuncs(data.externalURL), goData).run(nodes, goData);
+    return new Exec(full, name, templateFuncs(data.externalURL), goData).run(parsed, goData);
   } catch (e) {
     if (!(e instanceof ExecError)) throw e;
     return failed(`error executing template ${name}: ${e.message}`);
