@@ -2,8 +2,8 @@
  * A syntax check of Go text/template source, with Go's error texts
  * (`template: <name>:<line>: <message>`): what Prometheus' template parse test reports for an
  * alert's labels and annotations at load time (undefined variables, unknown functions,
- * unbalanced `{{if}}`/`{{end}}`, …). It builds no tree: it only walks the grammar. Ignis has
- * no template engine yet; when `src/template/` lands, this check belongs there.
+ * unbalanced `{{if}}`/`{{end}}`, …). It builds no tree: it only walks the grammar; the tree
+ * that expansion runs is built by go-template-exec.ts's parser, which trusts this check.
  */
 import { lexTemplate, Tok, tokenString, type Token, type TokType } from './go-template-lexer.js';
 
