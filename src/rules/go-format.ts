@@ -57,8 +57,9 @@ export function formatFloat(v: number, fmt: 'e' | 'f' | 'g', prec: number): stri
   const abs = Math.abs(v);
   const shortest = prec < 0;
   if (fmt === 'f') {
-    const p = shortest ? Math.max(digitsOf(abs, undefined).d.length - digitsOf(abs, undefined).dp, 0) : prec;
-    return (neg ? '-' : '') + (p <= 100 ? fixedHalfEven(abs, p) : abs.toFixed(100).padEnd(abs.toFixed(100).length + p - 100, '0'));
+    const all = shortest ? digitsOf(abs, undefined) : undefined;
+    const p = all ? Math.max(all.d.length - all.dp, 0) : prec;
+    return (neg ? '-' : '') + (p <= 100 ? fixedHalfEven(abs, p) : abs.toFixed(100) + '0'.repeat(p - 100));
   }
   if (fmt === 'e') {
     const g = digitsOf(abs, shortest ? undefined : prec + 1);
