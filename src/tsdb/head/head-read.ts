@@ -614,7 +614,8 @@ export class HeadQuerier implements Querier {
   #matching(matchers: readonly LabelMatcher[]): Matched {
     const out: Matched = { refs: [], maxts: [] };
     if (this.#closed || matchers.length === 0) return out;
-    const p = postingsForMatchers(new StablePostingsReader(this.#head.postings), matchers);
+    // Drained in this turn: the live lists serve (no copies, unlike `#matchingSliced`).
+    const p = postingsForMatchers(this.#head.postingsReader, matchers);
     while (p.next()) this.#take(p.at(), out);
     const err = p.err();
     if (err) throw err;
