@@ -57,10 +57,16 @@ function lastForState(q: ReturnType<Queryable['querier']>, labels: ReturnType<ty
     const s = set.at();
     if (s.labels.length !== labels.length) continue;
     const it = s.iterator();
-    let last: { t: number; v: number } | undefined;
-    while (it.next() === ValueType.Float) last = { t: it.atT(), v: it.at() };
-    if (last === undefined || isStaleNaN(last.v) || !Number.isFinite(last.v)) return undefined;
-    return last;
+    let seen = false;
+    let t = 0;
+    let v = 0;
+    while (it.next() === ValueType.Float) {
+      seen = true;
+      t = it.atT();
+      v = it.at();
+    }
+    if (!seen || isStaleNaN(v) || !Number.isFinite(v)) return undefined;
+    return { t, v };
   }
   return undefined;
 }
