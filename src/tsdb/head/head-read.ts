@@ -614,8 +614,7 @@ export class HeadQuerier implements Querier {
   #matching(matchers: readonly LabelMatcher[]): Matched {
     const out: Matched = { refs: [], maxts: [] };
     if (this.#closed || matchers.length === 0) return out;
-    // Drained in this turn: the live lists serve (no copies, unlike `#matchingSliced`).
-    const p = postingsForMatchers(this.#head.postingsReader, matchers);
+    const p = postingsForMatchers(new StablePostingsReader(this.#head.postings), matchers);
     while (p.next()) this.#take(p.at(), out);
     const err = p.err();
     if (err) throw err;
