@@ -99,7 +99,10 @@ for (const kind of ['cut', 'flip'] as const) {
         const log = lines.join('');
         const lost = got.size < COMMITS;
         if (/WAL repaired/.test(log)) repaired++;
-        if (lost) {
+        // A cut exactly where a commit ended leaves a WAL that simply ends there: nothing is torn,
+        // so there is nothing to repair (upstream reads such a WAL cleanly too).
+        const cleanCut = kind === 'cut' && (at === 0 || ends.some(([s, off]) => s === seg && off === at));
+        if (lost && !cleanCut) {
           lostSome++;
           assert.match(log, /WAL repaired/, `${what}: data after the damage was dropped, so the repair is logged`);
           assert.match(await registry.metrics(), /prometheus_tsdb_wal_corruptions_total [1-9]/);
