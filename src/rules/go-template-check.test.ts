@@ -16,6 +16,8 @@ import { checkTemplateSyntax } from './index.js';
 const TOKENS = ['{{', '}}', '{{-', '-}}', ' ', ' ', 'x', '.', '.a', '$', '$labels', '$x', ':=', '=', '|', '(', ')', '"s"', '`r`', "'c'", '1', '1.5', '-2', 'if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil', 'true', 'printf', 'humanize', 'len', 'foo', ',', '/*', '*/', '\n', '"', '@', '0x1', '1e', 'and', '$value'];
 /** Whole actions: control structures and variable scopes. */
 const ACTIONS = ['{{if .x}}', '{{else}}', '{{end}}', '{{range $i, $v := .}}', '{{range .}}', '{{$a := 1}}', '{{$a}}', '{{$i}}', '{{$v}}', '{{break}}', '{{continue}}', '{{define "n"}}', '{{define "m"}}x', '{{block "b" .}}', '{{with $w := .}}', '{{$w}}', '{{else if 1}}', '{{template "n"}}', '{{template "n" $a}}', 'text', '{{- .x -}}', '{{/* c */}}', ' ', '{{($a)}}', '{{$a = 2}}', '{{if $a := 1}}', '{{$labels.x}}', '\n'];
+/** Literals whose escapes Go's strconv refuses or accepts (octal over \377, surrogates, quotes). */
+const LITERALS = ['{{ "\\777" }}', '{{ "\\ud800" }}', '{{ "\\U00110000" }}', '{{ "\\U0001F600\\x41\\101" }}', '{{ "\\\'" }}', "{{ '\\q' }}", "{{ 'ab' }}", "{{ '' }}", "{{ '\\777' }}", "{{ '\\x4' }}", "{{ 'é' }}", "{{ '\\'' }}", "{{ '\\\"' }}", "{{ '\"' }}"];
 
 /** A deterministic generator (LCG), so that a failure reproduces. */
 function generate(pieces: readonly string[], count: number, seed: number): string[] {
@@ -37,7 +39,7 @@ function generate(pieces: readonly string[], count: number, seed: number): strin
 const DEFS = '{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}';
 
 test('generated templates: same verdict and error text as Go (oracle: promtool 2.42)', { skip: skipWithoutBinary('promtool') }, (t) => {
-  const templates = [...generate(TOKENS, 400, 7), ...generate(ACTIONS, 400, 11)];
+  const templates = [...generate(TOKENS, 400, 7), ...generate(ACTIONS, 400, 11), ...LITERALS];
   const dir = mkdtempSync(join(tmpdir(), 'ignis-template-'));
   try {
     const file = join(dir, 'rules.yml');

@@ -26,6 +26,9 @@ const TEMPLATES = [
   '{{ $externalLabels.dc }}|{{ $externalLabels.none }}|{{ $externalURL }}|{{ .ExternalURL }}|{{ stripPort "h:9090" }}|{{ reReplaceAll "(a)(b)" "${2}$1" "abab" }}',
   '{{ range $labels }}<{{ . }}>{{ end }}{{ range .ExternalLabels }}[{{ . }}]{{ else }}none{{ end }}',
   '{{- " trimmed " -}} | {{ "\\u00e9\\t" }} | {{ `raw\\n` }} | {{ 3 }} {{ 3.0 }} {{ 0x10 }} {{ 1e3 }} {{ true }}',
+  '{{ range $k, $v := $labels }}{{ $k }}={{ $v }};{{ end }} {{ range $v := .Labels }}[{{ $v }}]{{ end }} {{ "\\U00000022" }} {{ \'"\' }} {{ 0777 }}',
+  '{{ nil | printf "%v" }}',
+  '{{ len }}',
 ];
 const VALUES = ['12345.678', '0.000123', '-3', '0', '1e+06', '0.5', '86400.5', 'NaN', '+Inf', '-0.0000012', '1e+21', '999999.5'];
 

@@ -1,9 +1,7 @@
 /**
- * The lexer of Go's text/template syntax (delimiters `{{ }}`), enough to check alert label and
- * annotation templates the way Prometheus does at load time: tokens, trim markers, comments,
- * and the lexical errors with Go's texts (`unclosed action`, `unterminated quoted string`, …).
- * Ignis has no template engine yet (DESIGN's `src/template/`); this lives beside the rule
- * parser until one lands and can take it over.
+ * The lexer of Go's text/template syntax (delimiters `{{ }}`), for alert label and annotation
+ * templates (`go-template-parse.ts`): tokens, trim markers, comments, and the lexical errors
+ * with Go's texts (`unclosed action`, `unterminated quoted string`, …).
  */
 
 /** Token kinds. Those from `block` on are keywords (printed as `<name>` in errors). */

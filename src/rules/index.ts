@@ -15,7 +15,7 @@ export {
   type SourcePos,
 } from './rule-file.js';
 export { findDuplicateRules, formatDuplicateRules, type DuplicateRule } from './duplicates.js';
-export { checkTemplateSyntax, PROMETHEUS_TEMPLATE_FUNCS } from './go-template-check.js';
+export { checkTemplateSyntax, PROMETHEUS_TEMPLATE_FUNCS } from './go-template-parse.js';
 export { engineQueryFunc, type QueryFunc } from './query-func.js';
 export { RecordingRule, RuleEvalError, DUPLICATE_LABELSET, type RuleHealth, type RecordedSample } from './recording-rule.js';
 export {

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { isValidLabelName, isValidLabelValue, isValidMetricName, quoteString, type ValidationScheme } from '../model/labels/index.js';
 import { parseExpr, ParseErrors, type Expr, type ParseOptions } from '../promql/index.js';
 import { IgnisError } from '../util/index.js';
-import { checkTemplateSyntax } from './go-template-check.js';
+import { checkTemplateSyntax } from './go-template-parse.js';
 import { decodeRuleGroups, type DecodedGroup, type DecodedRule } from './rule-file-decode.js';
 import { type SourcePos, parseYamlSource } from './yaml-decode.js';
 

@@ -3,11 +3,15 @@
  * `and`/`or`/`not`, `len`, `index`, `print`, `printf`) and Prometheus' (`humanize*`, `toUpper`,
  * `toLower`, `title`, `match`, `reReplaceAll`, `stripPort`, `safeHtml`, `externalURL`...).
  * Values follow Go's kinds: float64 is a number, int a bigint. A function throws `Error` with
- * Go's message; the executor wraps it as `error calling <name>: <message>`.
+ * Go's message; the executor wraps it as `error calling <name>: <message>`, except an
+ * `ArgumentError` (Go checks argument count and types before the call, with no such prefix).
  */
 import { formatFloat, formatValue, sprintf } from './go-format.js';
 
 export type TemplateFunc = (args: unknown[]) => unknown;
+
+/** Arguments Go's executor refuses before calling the function (count, type). */
+export class ArgumentError extends Error {}
 
 /** Prometheus' `convertToFloat`: numbers, ints and numeric strings. */
 function toFloat(v: unknown): number {
@@ -116,7 +120,7 @@ const lessOrEqual = (a: unknown, b: unknown, strict: boolean) => {
 };
 
 function arity(name: string, args: unknown[], n: number): void {
-  if (args.length !== n) throw new Error(`wrong number of args for ${name}: want ${n} got ${args.length}`);
+  if (args.length !== n) throw new ArgumentError(`wrong number of args for ${name}: want ${n} got ${args.length}`);
 }
 
 /** The functions by name; see the module comment. `externalURL` is bound per expansion. */
@@ -125,7 +129,7 @@ export function templateFuncs(externalURL: string): ReadonlyMap<string, Template
     name,
     (args) => {
       arity(name, args, 1);
-      if (typeof args[0] !== 'string') throw new Error(`wrong type for value; expected string; got ${typeof args[0] === 'number' ? 'float64' : typeof args[0]}`);
+      if (typeof args[0] !== 'string') throw new ArgumentError(`wrong type for value; expected string; got ${typeof args[0] === 'number' ? 'float64' : typeof args[0]}`);
       return f(args[0]);
     },
   ];

@@ -1,11 +1,14 @@
 /**
- * A syntax check of Go text/template source, with Go's error texts
- * (`template: <name>:<line>: <message>`): what Prometheus' template parse test reports for an
- * alert's labels and annotations at load time (undefined variables, unknown functions,
- * unbalanced `{{if}}`/`{{end}}`, …). It builds no tree: it only walks the grammar; the tree
- * that expansion runs is built by go-template-exec.ts's parser, which trusts this check.
+ * The parser of Go text/template sources: one pass over the lexer's tokens that both checks the
+ * syntax as Go does, with Go's error texts (`template: <name>:<line>: <message>`: what
+ * Prometheus' template parse test reports for an alert's labels and annotations at load time —
+ * undefined variables, unknown functions, unbalanced `{{if}}`/`{{end}}`, …), and builds the
+ * tree (`go-template-ast.ts`) that `go-template-exec.ts` runs. `checkTemplateSyntax` is this
+ * parse with the tree dropped.
  */
+import type { Cmd, Node, Operand, ParsedTemplate, Pipe } from './go-template-ast.js';
 import { lexTemplate, Tok, tokenString, type Token, type TokType } from './go-template-lexer.js';
+import { charValue, numberLiteral, unquote, validNumber } from './go-template-literals.js';
 
 /** Go's builtin template functions (Go 1.19). */
 const GO_FUNCS = ['and', 'call', 'html', 'index', 'slice', 'js', 'len', 'not', 'or', 'print', 'printf', 'println', 'urlquery', 'eq', 'ge', 'gt', 'le', 'lt', 'ne'];
@@ -20,17 +23,28 @@ export const PROMETHEUS_TEMPLATE_FUNCS: ReadonlySet<string> = new Set([
 
 class TemplateSyntaxError extends Error {}
 
-type NodeKind = 'end' | 'else' | 'other';
+/** An item of a list: a node, null for one that adds no node (an unsupported construct), or the keyword that ends the list. */
+type Item = Node | null | 'end' | 'else';
+
+/** A term before its fields: what it is for the grammar checks, and its operand. */
+interface Term {
+  readonly kind: TokType;
+  readonly text: string;
+  readonly op: Operand;
+}
 
 /** One parse of one template text (plus the `{{define}}`d templates it holds). */
-class Checker {
+class Parser {
   readonly #toks: Token[];
   #i = 0;
   #last: Token;
+  #maxRead = 0;
   #vars: string[] = ['$'];
   #rangeDepth = 0;
   #actionLine = 0;
   readonly #defined = new Set<string>();
+  /** The first construct that expansion cannot run, in source order. */
+  #unsupported: string | undefined;
 
   constructor(
     readonly name: string,
@@ -45,6 +59,10 @@ class Checker {
     throw new TemplateSyntaxError(`template: ${this.name}:${line}: ${msg}`);
   }
 
+  #unsupport(msg: string): void {
+    this.#unsupported ??= msg;
+  }
+
   #next(): Token {
     const t = this.#toks[Math.min(this.#i, this.#toks.length - 1)]!;
     this.#i++;
@@ -54,7 +72,6 @@ class Checker {
     }
     return t;
   }
-  #maxRead = 0;
 
   #backup(n = 1): void {
     this.#i -= n;
@@ -98,20 +115,24 @@ class Checker {
   }
 
   /** The top level: text, actions and `{{define}}`s up to EOF. */
-  parse(): void {
+  parse(): ParsedTemplate {
+    const nodes: Node[] = [];
     while (this.#peek().type !== Tok.eof) {
       if (this.#peek().type === Tok.leftDelim) {
         const save = this.#i;
         this.#next();
         if (this.#nextNonSpace().type === Tok.define) {
+          this.#unsupport('{{define}} is not supported');
           this.#definition();
           continue;
         }
         this.#i = save;
       }
-      const kind = this.#textOrAction();
-      if (kind !== 'other') this.#fail(`unexpected {{${kind}}}`);
+      const item = this.#textOrAction();
+      if (item === 'end' || item === 'else') this.#fail(`unexpected {{${item}}}`);
+      if (item !== null) nodes.push(item);
     }
+    return { nodes, unsupported: this.#unsupported };
   }
 
   #definition(): void {
@@ -128,21 +149,23 @@ class Checker {
     }
   }
 
-  /** Items up to `{{end}}` or `{{else}}`; EOF first is an error. */
-  #itemList(): { end: 'end' | 'else'; empty: boolean } {
+  /** Items up to `{{end}}` or `{{else}}`; EOF first is an error. `empty`: nothing but blank text. */
+  #itemList(): { nodes: Node[]; end: 'end' | 'else'; empty: boolean } {
+    const nodes: Node[] = [];
     let empty = true;
     while (this.#peekNonSpace().type !== Tok.eof) {
       const before = this.#peek();
-      const kind = this.#textOrAction();
-      if (kind !== 'other') return { end: kind, empty };
+      const item = this.#textOrAction();
+      if (item === 'end' || item === 'else') return { nodes, end: item, empty };
+      if (item !== null) nodes.push(item);
       if (!(before.type === Tok.text && before.val.trim() === '')) empty = false;
     }
     this.#fail('unexpected EOF');
   }
 
-  #textOrAction(): NodeKind {
+  #textOrAction(): Item {
     const t = this.#nextNonSpace();
-    if (t.type === Tok.text) return 'other';
+    if (t.type === Tok.text) return { k: 'text', text: t.val };
     if (t.type === Tok.leftDelim) {
       this.#actionLine = t.line;
       try {
@@ -154,19 +177,21 @@ class Checker {
     this.#unexpected(t, 'input');
   }
 
-  #action(): NodeKind {
+  #action(): Item {
     const t = this.#nextNonSpace();
     switch (t.type) {
       case Tok.block:
+        this.#unsupport('{{block}} is not supported');
         this.#blockControl();
-        return 'other';
+        return null;
       case Tok.break:
       case Tok.continue: {
         const word = t.val;
+        this.#unsupport(`{{${word}}} is not supported`);
         const n = this.#nextNonSpace();
         if (n.type !== Tok.rightDelim) this.#unexpected(n, `{{${word}}}`);
         if (this.#rangeDepth === 0) this.#fail(`{{${word}}} outside {{range}}`);
-        return 'other';
+        return null;
       }
       case Tok.else:
         if (this.#peekNonSpace().type !== Tok.if) this.#expect(Tok.rightDelim, 'else');
@@ -175,40 +200,38 @@ class Checker {
         this.#expect(Tok.rightDelim, 'end');
         return 'end';
       case Tok.if:
-        this.#control(true, 'if');
-        return 'other';
       case Tok.range:
-        this.#control(false, 'range');
-        return 'other';
       case Tok.with:
-        this.#control(false, 'with');
-        return 'other';
+        return this.#control(t.val as 'if' | 'range' | 'with', t.line);
       case Tok.template:
+        this.#unsupport('{{template}} is not supported');
         this.#templateControl();
-        return 'other';
+        return null;
     }
     this.#backup();
-    this.#pipeline('command', Tok.rightDelim);
-    return 'other';
+    return { k: 'action', pipe: this.#pipeline('command', Tok.rightDelim), line: t.line };
   }
 
-  #control(allowElseIf: boolean, context: string): void {
+  /** `{{if}}`, `{{range}}` or `{{with}}` after its keyword; only `if` takes `{{else if …}}`. */
+  #control(kind: 'if' | 'range' | 'with', line: number): Node {
     const depth = this.#vars.length;
-    this.#pipeline(context, Tok.rightDelim);
-    if (context === 'range') this.#rangeDepth++;
-    let { end } = this.#itemList();
-    if (context === 'range') this.#rangeDepth--;
-    if (end === 'else') {
-      if (allowElseIf && this.#peek().type === Tok.if) {
+    const pipe = this.#pipeline(kind, Tok.rightDelim);
+    if (kind === 'range') this.#rangeDepth++;
+    const then = this.#itemList();
+    if (kind === 'range') this.#rangeDepth--;
+    let els: Node[] = [];
+    if (then.end === 'else') {
+      if (kind === 'if' && this.#peek().type === Tok.if) {
         // `{{else if …}}` is `{{else}}{{if …}}…{{end}}{{end}}` with one `{{end}}`.
-        this.#next();
-        this.#control(true, 'if');
+        els = [this.#control('if', this.#next().line)];
       } else {
-        end = this.#itemList().end;
-        if (end !== 'end') this.#fail('expected end; found {{else}}');
+        const rest = this.#itemList();
+        if (rest.end !== 'end') this.#fail('expected end; found {{else}}');
+        els = rest.nodes;
       }
     }
     this.#vars.length = depth;
+    return { k: kind, pipe, then: then.nodes, else: els, line };
   }
 
   #blockControl(): void {
@@ -250,8 +273,9 @@ class Checker {
   }
 
   /** A pipeline up to `end`: optional declarations, then commands joined by `|`. */
-  #pipeline(context: string, end: TokType): void {
-    let decls = 0;
+  #pipeline(context: string, end: TokType): Pipe {
+    const decl: string[] = [];
+    let assign = false;
     for (;;) {
       const v = this.#peekNonSpace();
       if (v.type !== Tok.variable) break;
@@ -261,14 +285,15 @@ class Checker {
       if (n.type === Tok.assign || n.type === Tok.declare) {
         this.#nextNonSpace();
         this.#vars.push(v.val);
-        decls++;
+        decl.push(v.val);
+        assign = n.type === Tok.assign;
         break;
       }
       if (n.type === Tok.char && n.val === ',') {
         this.#nextNonSpace();
         this.#vars.push(v.val);
-        decls++;
-        if (context === 'range' && decls < 2) {
+        decl.push(v.val);
+        if (context === 'range' && decl.length < 2) {
           const after = this.#peekNonSpace().type;
           if (after === Tok.variable || after === Tok.rightDelim || after === Tok.rightParen) continue;
           this.#fail('range can only initialize variables');
@@ -278,6 +303,7 @@ class Checker {
       this.#i = save;
       break;
     }
+    const cmds: Cmd[] = [];
     const firstArgs: TokType[] = [];
     for (;;) {
       const t = this.#nextNonSpace();
@@ -289,7 +315,7 @@ class Checker {
             this.#fail(`non executable command in pipeline stage ${i + 1}`);
           }
         }
-        return;
+        return { decl, assign, cmds };
       }
       switch (t.type) {
         case Tok.bool:
@@ -303,23 +329,30 @@ class Checker {
         case Tok.rawString:
         case Tok.string:
         case Tok.variable:
-        case Tok.leftParen:
+        case Tok.leftParen: {
           this.#backup();
-          firstArgs.push(this.#command());
+          const { cmd, first } = this.#command(t.pos ?? 0);
+          cmds.push(cmd);
+          firstArgs.push(first);
           break;
+        }
         default:
           this.#unexpected(t, context);
       }
     }
   }
 
-  /** One command; returns the kind of its first argument (string covers raw strings too). */
-  #command(): TokType {
+  /** One command starting at `pos`, and the kind of its first argument (string covers raw strings too). */
+  #command(pos: number): { cmd: Cmd; first: TokType } {
     let first: TokType | undefined;
+    const ops: Operand[] = [];
     for (;;) {
       this.#peekNonSpace();
-      const kind = this.#operand();
-      if (kind !== undefined && first === undefined) first = kind;
+      const op = this.#operand();
+      if (op !== undefined) {
+        first ??= op.kind;
+        ops.push(op.op);
+      }
       const t = this.#next();
       if (t.type === Tok.space) continue;
       if (t.type === Tok.rightDelim || t.type === Tok.rightParen) this.#backup();
@@ -327,52 +360,75 @@ class Checker {
       break;
     }
     if (first === undefined) this.#fail('empty command');
-    return first;
+    return { cmd: { ops, pos, text: ops.map((o) => o.src).join(' ') }, first };
   }
 
-  #operand(): TokType | undefined {
+  /** A term and the fields read from it (`$x.a.b`, `.a.b`, `(…).a`). */
+  #operand(): { kind: TokType; op: Operand } | undefined {
     const term = this.#term();
     if (term === undefined) return undefined;
-    if (this.#peek().type === Tok.field) {
-      while (this.#peek().type === Tok.field) this.#next();
-      if (term.kind === Tok.bool || term.kind === Tok.string || term.kind === Tok.number || term.kind === Tok.nil || term.kind === Tok.dot) {
-        this.#fail(`unexpected . after term ${goQuoteOf(term.text)}`);
-      }
-      return term.kind === Tok.field || term.kind === Tok.variable ? term.kind : Tok.field;
+    if (this.#peek().type !== Tok.field) return term;
+    const fields = [...term.op.fields];
+    let src = term.op.src;
+    while (this.#peek().type === Tok.field) {
+      const f = this.#next().val;
+      fields.push(f.slice(1));
+      src += f;
     }
-    return term.kind;
+    if (term.kind === Tok.bool || term.kind === Tok.string || term.kind === Tok.number || term.kind === Tok.nil || term.kind === Tok.dot) {
+      this.#fail(`unexpected . after term ${goQuoteOf(term.text)}`);
+    }
+    return { kind: term.kind === Tok.field || term.kind === Tok.variable ? term.kind : Tok.field, op: { ...term.op, fields, src } };
   }
 
-  #term(): { kind: TokType; text: string } | undefined {
+  #term(): Term | undefined {
     const t = this.#nextNonSpace();
+    const plain = (kind: TokType, op: Operand): Term => ({ kind, text: t.val, op });
     switch (t.type) {
       case Tok.identifier:
         if (!this.funcs.has(t.val)) this.#fail(`function ${JSON.stringify(t.val)} not defined`);
-        return { kind: t.type, text: t.val };
+        return plain(t.type, { k: 'func', name: t.val, fields: [], src: t.val });
       case Tok.dot:
-      case Tok.nil:
+        return plain(t.type, { k: 'dot', fields: [], src: '.' });
       case Tok.field:
+        return plain(t.type, { k: 'dot', fields: [t.val.slice(1)], src: t.val });
+      case Tok.nil:
+        return plain(t.type, { k: 'lit', v: null, fields: [], src: t.val });
       case Tok.bool:
-        return { kind: t.type, text: t.val };
+        return plain(t.type, { k: 'lit', v: t.val === 'true', fields: [], src: t.val });
       case Tok.variable: {
         if (!this.#vars.includes(t.val)) this.#fail(`undefined variable ${JSON.stringify(t.val)}`);
-        return { kind: t.type, text: t.val };
+        return plain(t.type, { k: 'var', name: t.val, fields: [], src: t.val });
       }
-      case Tok.charConstant:
+      case Tok.charConstant: {
+        const v = charValue(t.val);
+        if (typeof v === 'string') this.#fail(v);
+        return plain(Tok.number, { k: 'lit', v, fields: [], src: t.val });
+      }
       case Tok.complex:
       case Tok.number:
-        if (!validNumber(t)) this.#fail(t.type === Tok.charConstant ? `malformed character constant: ${t.val}` : `illegal number syntax: ${JSON.stringify(t.val)}`);
-        return { kind: Tok.number, text: t.val };
-      case Tok.leftParen:
-        this.#pipeline('parenthesized pipeline', Tok.rightParen);
-        return { kind: Tok.leftParen, text: '' };
+        if (!validNumber(t)) this.#fail(`illegal number syntax: ${JSON.stringify(t.val)}`);
+        return plain(Tok.number, { k: 'lit', v: this.#numberValue(t), fields: [], src: t.val });
+      case Tok.leftParen: {
+        const pipe = this.#pipeline('parenthesized pipeline', Tok.rightParen);
+        const decl = pipe.decl.length > 0 ? `${pipe.decl[0]} ${pipe.assign ? '=' : ':='} ` : '';
+        return { kind: Tok.leftParen, text: '', op: { k: 'pipe', pipe, fields: [], src: `(${decl}${pipe.cmds.map((c) => c.text).join(' | ')})` } };
+      }
       case Tok.string:
-      case Tok.rawString:
-        if (unquote(t.val) === undefined) this.#fail('invalid syntax');
-        return { kind: Tok.string, text: t.val };
+      case Tok.rawString: {
+        const v = unquote(t.val);
+        if (v === undefined) this.#fail('invalid syntax');
+        return plain(Tok.string, { k: 'lit', v, fields: [], src: t.val });
+      }
     }
     this.#backup();
     return undefined;
+  }
+
+  /** The value of a number token Go accepts; complex numbers are not supported by expansion. */
+  #numberValue(t: Token): number | bigint {
+    if (t.type === Tok.complex || t.val.endsWith('i')) this.#unsupport(`complex number ${t.val} is not supported`);
+    return numberLiteral(t.val);
   }
 }
 
@@ -381,20 +437,17 @@ function goQuoteOf(text: string): string {
   return JSON.stringify(text);
 }
 
-/** The value of a Go string literal (`"…"` with escapes or raw `` `…` ``), or undefined when invalid. */
-function unquote(lit: string): string | undefined {
-  if (lit.startsWith('`')) return lit.slice(1, -1);
-  const body = lit.slice(1, -1);
-  if (!/^(?:[^\\"]|\\(?:[abfnrtv\\"]|x[0-9a-fA-F]{2}|[0-7]{3}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}))*$/.test(body)) return undefined;
-  return body;
-}
-
-function validNumber(t: Token): boolean {
-  const s = t.val;
-  if (t.type === Tok.charConstant) return /^'(?:[^\\']|\\(?:[abfnrtv\\']|x[0-9a-fA-F]{2}|[0-7]{3}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}))'$/u.test(s);
-  const n = s.replace(/i$/, '').replace(/^[+-]/, '');
-  if (t.type === Tok.complex) return /[0-9]/.test(n);
-  return /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][+-]?[0-9_]+)?)$/.test(n) && /[0-9]/.test(n);
+/**
+ * Parses Go template `text` named `name`, with `funcs` as the defined functions: its tree, or
+ * Go's syntax error text (`template: <name>:<line>: <message>`).
+ */
+export function parseTemplate(name: string, text: string, funcs: ReadonlySet<string> = PROMETHEUS_TEMPLATE_FUNCS): ParsedTemplate | string {
+  try {
+    return new Parser(name, text, funcs).parse();
+  } catch (err) {
+    if (err instanceof TemplateSyntaxError) return err.message;
+    throw err;
+  }
 }
 
 /**
@@ -402,11 +455,6 @@ function validNumber(t: Token): boolean {
  * functions. Returns Go's error text (`template: <name>:<line>: <message>`) or undefined.
  */
 export function checkTemplateSyntax(name: string, text: string, funcs: ReadonlySet<string> = PROMETHEUS_TEMPLATE_FUNCS): string | undefined {
-  try {
-    new Checker(name, text, funcs).parse();
-    return undefined;
-  } catch (err) {
-    if (err instanceof TemplateSyntaxError) return err.message;
-    throw err;
-  }
+  const r = parseTemplate(name, text, funcs);
+  return typeof r === 'string' ? r : undefined;
 }
