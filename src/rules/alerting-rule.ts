@@ -204,7 +204,7 @@ export class AlertingRule extends RuleStatus {
 /** `ALERTS{<alert labels>, alertstate="<state>"} 1`. */
 function alertsSample(a: Alert): RecordedSample {
   const labels = a.labels.builder().set(METRIC_NAME, 'ALERTS').set('alertstate', a.state).labels();
-  return { labels, f: 1 };
+  return { labels, key: labelsKey(labels), f: 1 };
 }
 
 /** The labels of an alert's `ALERTS_FOR_STATE` series. */
@@ -214,5 +214,6 @@ export function forStateLabels(a: Alert): Labels {
 
 /** `ALERTS_FOR_STATE{<alert labels>} <activeAt in whole seconds>`. */
 function forStateSample(a: Alert): RecordedSample {
-  return { labels: forStateLabels(a), f: Math.floor(a.activeAt / 1000) };
+  const labels = forStateLabels(a);
+  return { labels, key: labelsKey(labels), f: Math.floor(a.activeAt / 1000) };
 }

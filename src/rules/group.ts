@@ -18,7 +18,7 @@ import { errorMessage, type Logger } from '../util/index.js';
 import type { GroupMetrics } from './group-metrics.js';
 import type { QueryFunc } from './query-func.js';
 import { AlertingRule, NO_TEMPLATES, type AlertContext } from './alerting-rule.js';
-import { RecordingRule, labelsKey, type RecordedSample } from './recording-rule.js';
+import { RecordingRule, type RecordedSample } from './recording-rule.js';
 import { restoreForState, type RestoreOptions } from './restore-for-state.js';
 import type { RuleGroupSpec } from './rule-file.js';
 import { prometheusLabelsHash } from './xxhash64.js';
@@ -232,7 +232,7 @@ export class Group {
       for (const s of out) {
         try {
           app.append(0, s.labels, t, s.f);
-          returned.set(labelsKey(s.labels), s.labels);
+          returned.set(s.key, s.labels);
         } catch (e) {
           if (!isSampleError(e)) throw e;
           firstErr ??= e;

@@ -10,9 +10,11 @@ import { RuleEvalError, RuleStatus } from './rule-status.js';
 
 export { RuleEvalError, type RuleHealth } from './rule-status.js';
 
-/** One output series of an evaluation: the final labels and value. */
+/** One output series of an evaluation: the final labels, their `labelsKey` and the value. */
 export interface RecordedSample {
   readonly labels: Labels;
+  /** `labelsKey(labels)`, computed once by the rule (the group keys its staleness tracking by it). */
+  readonly key: string;
   readonly f: number;
 }
 
@@ -50,7 +52,7 @@ export class RecordingRule extends RuleStatus {
       const key = labelsKey(labels);
       if (seen.has(key)) throw new RuleEvalError(DUPLICATE_LABELSET);
       seen.add(key);
-      out.push({ labels, f: s.f });
+      out.push({ labels, key, f: s.f });
     }
     if (limit > 0 && out.length > limit) throw new RuleEvalError(`exceeded limit of ${limit} with ${out.length} series`);
     return out;
