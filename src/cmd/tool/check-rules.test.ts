@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYAML } from 'yaml';
 import { conformancePath } from '../../../test/support/paths.js';
@@ -31,7 +31,15 @@ interface Expected {
 }
 
 test('check_rules cases (oracle: conformance rules/promtool/expected-results.yml)', { skip: dir ? false : 'conformance data absent' }, async (t) => {
-  const exp = parseYAML(readFileSync(join(dir!, 'expected-results.yml'), 'utf8')) as Expected;
+  const text = readFileSync(join(dir!, 'expected-results.yml'), 'utf8');
+  const exp = parseYAML(text) as Expected;
+  // An empty or misread case list must fail, not pass vacuously: the cases read are as many as
+  // the `check_rules` section lists (counted on the text), and each names a file that exists.
+  const section = /^check_rules:\n((?:[ #].*\n|\n)*)/m.exec(text)?.[1] ?? '';
+  const listed = section.match(/^ {2}- file: /gm)?.length ?? 0;
+  assert.ok(Array.isArray(exp.check_rules) && exp.check_rules.length > 0, 'no check_rules cases read');
+  assert.equal(exp.check_rules.length, listed, 'check_rules cases read vs listed in expected-results.yml');
+  for (const c of exp.check_rules) assert.ok(existsSync(join(dir!, c.file)), `${c.file} is in ${dir}`);
   let passed = 0;
   for (const c of exp.check_rules) {
     const argv = [...(c.flags ?? []), join(dir!, c.file)];
@@ -49,6 +57,7 @@ test('check_rules cases (oracle: conformance rules/promtool/expected-results.yml
     passed++;
   });
   t.diagnostic(`check rules conformance: ${passed} passed, 0 skipped`);
+  assert.equal(passed, exp.check_rules.length + 1, 'every case ran');
 });
 
 test('usage errors: no file, a file that does not exist, a directory', async () => {
