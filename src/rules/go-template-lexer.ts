@@ -167,6 +167,18 @@ export function lexTemplate(input: string): Token[] {
     if (c === undefined || isSpace(c) || '.,|:()'.includes(c)) return true;
     return input.startsWith('}}', pos);
   };
+  /** Past the opening `quote`: up to and including the closing one (backslash escapes skipped); false at a newline or the end. */
+  const scanQuoted = (quote: string): boolean => {
+    for (;;) {
+      const d = next();
+      if (d === '\\') {
+        const e = next();
+        if (e !== undefined && e !== '\n') continue;
+      }
+      if (d === undefined || d === '\n') return false;
+      if (d === quote) return true;
+    }
+  };
   const scanNumber = (): boolean => {
     accept('+-');
     let digits = '0123456789_';
@@ -272,15 +284,7 @@ export function lexTemplate(input: string): Token[] {
         emit(Tok.declare);
       } else if (c === '|') emit(Tok.pipe);
       else if (c === '"') {
-        for (;;) {
-          const d = next();
-          if (d === '\\') {
-            const e = next();
-            if (e !== undefined && e !== '\n') continue;
-          }
-          if (d === undefined || d === '\n') return fail('unterminated quoted string');
-          if (d === '"') break;
-        }
+        if (!scanQuoted('"')) return fail('unterminated quoted string');
         emit(Tok.string);
       } else if (c === '`') {
         const x = input.indexOf('`', pos);
@@ -295,15 +299,7 @@ export function lexTemplate(input: string): Token[] {
           emit(c === '$' ? Tok.variable : Tok.field);
         }
       } else if (c === "'") {
-        for (;;) {
-          const d = next();
-          if (d === '\\') {
-            const e = next();
-            if (e !== undefined && e !== '\n') continue;
-          }
-          if (d === undefined || d === '\n') return fail('unterminated character constant');
-          if (d === "'") break;
-        }
+        if (!scanQuoted("'")) return fail('unterminated character constant');
         emit(Tok.charConstant);
       } else if (c === '.' || c === '+' || c === '-' || (c >= '0' && c <= '9')) {
         // A '.' followed by a digit or by the end of the input is lexed as a number, as in Go.

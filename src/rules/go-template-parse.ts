@@ -135,11 +135,16 @@ class Parser {
     return { nodes, unsupported: this.#unsupported };
   }
 
-  #definition(): void {
-    const context = 'define clause';
+  /** The quoted template name that `{{define}}`, `{{block}}` and `{{template}}` start with. */
+  #templateName(context: string): string {
     const t = this.#nextNonSpace();
     if (t.type !== Tok.string && t.type !== Tok.rawString) this.#unexpected(t, context);
-    const name = unquote(t.val) ?? this.#fail('invalid syntax');
+    return unquote(t.val) ?? this.#fail('invalid syntax');
+  }
+
+  #definition(): void {
+    const context = 'define clause';
+    const name = this.#templateName(context);
     this.#expect(Tok.rightDelim, context);
     const { end, empty } = this.#ownTree(() => this.#itemList());
     if (end !== 'end') this.#fail(`unexpected {{${end}}} in ${context}`);
@@ -236,9 +241,7 @@ class Parser {
 
   #blockControl(): void {
     const context = 'block clause';
-    const t = this.#nextNonSpace();
-    if (t.type !== Tok.string && t.type !== Tok.rawString) this.#unexpected(t, context);
-    if (unquote(t.val) === undefined) this.#fail('invalid syntax');
+    this.#templateName(context);
     this.#pipeline(context, Tok.rightDelim);
     // Go parses the body as a tree of its own but reports a wrong ending from the outer
     // tree, whose last token is the `}}` of `{{block}}`.
@@ -263,9 +266,7 @@ class Parser {
 
   #templateControl(): void {
     const context = 'template clause';
-    const t = this.#nextNonSpace();
-    if (t.type !== Tok.string && t.type !== Tok.rawString) this.#unexpected(t, context);
-    if (unquote(t.val) === undefined) this.#fail('invalid syntax');
+    this.#templateName(context);
     if (this.#nextNonSpace().type !== Tok.rightDelim) {
       this.#backup();
       this.#pipeline(context, Tok.rightDelim);

@@ -13,7 +13,7 @@
  */
 import { Labels } from '../model/labels/index.js';
 import { STALE_NAN } from '../model/value/index.js';
-import { StorageError, WriteFailedError, type Appendable, type Queryable } from '../storage/index.js';
+import { StorageError, WriteFailedError, type Appendable, type Appender, type Queryable } from '../storage/index.js';
 import { errorMessage, type Logger } from '../util/index.js';
 import type { GroupMetrics } from './group-metrics.js';
 import type { QueryFunc } from './query-func.js';
@@ -238,15 +238,7 @@ export class Group {
           firstErr ??= e;
         }
       }
-      for (const [key, l] of previous) {
-        if (returned.has(key)) continue;
-        try {
-          app.append(0, l, t, STALE_NAN);
-        } catch (e) {
-          // A sample written after it (a rule rename) makes the marker out of order: expected.
-          if (!isSampleError(e)) throw e;
-        }
-      }
+      for (const [key, l] of previous) if (!returned.has(key)) appendStaleMarker(app, l, t);
     } catch (e) {
       app.rollback();
       throw e;
@@ -281,13 +273,7 @@ export class Group {
     if (series.length === 0) return;
     try {
       const app = this.#o.appendable.appender();
-      for (const l of series) {
-        try {
-          app.append(0, l, t, STALE_NAN);
-        } catch (e) {
-          if (!isSampleError(e)) throw e;
-        }
-      }
+      for (const l of series) appendStaleMarker(app, l, t);
       await app.commit();
     } catch (e) {
       this.#logger.warn({ err: errorMessage(e) }, 'Writing staleness markers failed');
@@ -298,6 +284,19 @@ export class Group {
 /** `<file>;<group>`: a group's identity across reloads and its `rule_group` label. */
 export function groupKey(file: string, name: string): string {
   return `${file};${name}`;
+}
+
+/**
+ * Appends a staleness marker for `labels` at `t`. A rejected marker is expected (a sample
+ * written after it, e.g. by a renamed rule, makes it out of order) and ignored; an error about
+ * the whole batch is thrown.
+ */
+function appendStaleMarker(app: Appender, labels: Labels, t: number): void {
+  try {
+    app.append(0, labels, t, STALE_NAN);
+  } catch (e) {
+    if (!isSampleError(e)) throw e;
+  }
 }
 
 /** A storage error about one sample (out of order, duplicate, too old, …), not the batch. */

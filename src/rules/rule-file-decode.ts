@@ -9,9 +9,13 @@ import { Decoder, HardDecodeError, NO_POS, type SourcePos, type YamlSource } fro
 
 /** A rule as written, before validation. `record`/`alert`/`expr` keep where they were written. */
 export interface DecodedRule {
+  /** The recorded metric name, or "" for an alerting rule. */
   readonly record: string;
+  /** The alert name, or "" for a recording rule. */
   readonly alert: string;
+  /** The PromQL text as written. */
   readonly expr: string;
+  /** Where `record`, `alert` and `expr` were written (`0:0` when absent). */
   readonly recordPos: SourcePos;
   readonly alertPos: SourcePos;
   readonly exprPos: SourcePos;

@@ -29,28 +29,10 @@ export interface RuleFileOptions {
   readonly parser?: ParseOptions;
 }
 
-/** One rule of a group: exactly one of `record` and `alert` is non-empty once validated. */
-export interface RuleSpec {
-  /** The recorded metric name, or "" for an alerting rule. */
-  readonly record: string;
-  /** The alert name, or "" for a recording rule. */
-  readonly alert: string;
-  /** The PromQL text as written. */
-  readonly expr: string;
+/** One rule of a group as written (see `DecodedRule`): exactly one of `record` and `alert` is non-empty once validated. */
+export interface RuleSpec extends DecodedRule {
   /** `expr` parsed, when it parsed. */
   readonly parsed: Expr | undefined;
-  /** `for`, in milliseconds (0 when absent). */
-  readonly forMs: number;
-  /** `keep_firing_for`, in milliseconds (0 when absent). */
-  readonly keepFiringForMs: number;
-  /** Labels in file order. */
-  readonly labels: ReadonlyMap<string, string>;
-  /** Annotations in file order. */
-  readonly annotations: ReadonlyMap<string, string>;
-  /** Where `record`, `alert` and `expr` were written (`0:0` when absent). */
-  readonly recordPos: SourcePos;
-  readonly alertPos: SourcePos;
-  readonly exprPos: SourcePos;
 }
 
 /** A rule group: evaluated together, in order, every `intervalMs` (0: the global interval). */
