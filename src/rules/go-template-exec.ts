@@ -4,9 +4,9 @@
  * parenthesised pipelines, variables (`$labels`, `$value`, `$externalLabels`, `$externalURL`,
  * `$` and `{{ $x := … }}` / `{{ $x = … }}`), fields on the data and on maps (`.Labels.job`,
  * `$labels.job`; a missing key is `""`), string/number/bool/nil literals,
- * `if`/`else if`/`else`/`end` and `with`/`else`/`end` (`range` over a map too), and the
- * functions of `template-funcs.ts`. Not supported (an execution error): `define`, `template`,
- * `block`, `break`/`continue`, and Prometheus' `query`-based functions (`query`, `first`,
+ * `if`/`else if`/`else`/`end`, `with`/`else`/`end` and `range` over a map (sorted keys; `$v :=`,
+ * `$k, $v :=`), and the functions of `template-funcs.ts`. Not supported (an execution error):
+ * `define`, `template`, `block`, `break`/`continue`, complex numbers, and Prometheus' `query`-based functions (`query`, `first`,
  * `label`, `value`, `sortByLabel`, …), `humanizeTimestamp`, `toTime`, `args`, `tmpl`.
  *
  * The tree comes from `go-template-parse.ts`, which also finds syntax errors with Go's text; an
