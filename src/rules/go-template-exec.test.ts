@@ -26,6 +26,9 @@ test('alert templates: variables, fields, functions, conditionals as Prometheus 
     ['{{ with $labels.job }}j={{ . }}{{ end }}', 'j=node'],
     ['{{ 1e6 }} {{ 123456.0 }} {{ 0.00001 }}', '1e+06 123456 1e-05'],
     ['a {{- " b " -}} c', 'a b c'],
+    ['{{ range $k, $v := $labels }}{{ $k }}={{ $v }};{{ end }}', '__name__=up;instance=h:9100;job=node;'],
+    ['{{ range $v := .Labels }}[{{ $v }}]{{ end }}', '[up][h:9100][node]'],
+    [`{{ "\\U0001F600\\x41\\101\\"" }} {{ '"' }} {{ '\\'' }}`, '\u{1F600}AA" 34 39'],
   ];
   for (const [t, want] of cases) assert.equal(x(t), want, t);
 });
@@ -36,6 +39,9 @@ test('alert templates: errors become upstream\'s <error expanding template: …>
   expandAlertTemplate('A', '{{ $labels.job }}{{ nope', data, (e) => seen.push(e));
   expandAlertTemplate('A', '{{ $labels.job }}', data, (e) => seen.push(e));
   assert.deepEqual(seen, ['error parsing template __alert_A: template: __alert_A:1: function "nope" not defined']);
+  assert.equal(x('{{ nil }}'), '<error expanding template: error executing template __alert_A: template: __alert_A:1:115: executing "__alert_A" at <nil>: nil is not a command>');
+  assert.equal(x('{{ len }}'), '<error expanding template: error executing template __alert_A: template: __alert_A:1:115: executing "__alert_A" at <len>: wrong number of args for len: want 1 got 0>');
+  assert.equal(x('{{ define "t" }}x{{ end }}'), '<error expanding template: error executing template __alert_A: {{define}} is not supported>');
   assert.equal(x('{{ $labels.job'), '<error expanding template: error parsing template __alert_A: template: __alert_A:1: unclosed action>');
 });
 
