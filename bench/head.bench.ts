@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     'apply-slice-ms': { type: 'string' },
     /** Yield to the event loop after this many targets (0: only once per interval), as scrape loops interleave. */
     'yield-every': { type: 'string', default: '1' },
+    /** Print (stderr) every batch, event-loop gap and GC pause longer than this many ms, with its round (diagnosis). */
+    'log-slow-ms': { type: 'string' },
   },
 });
 const SERIES = Number(args.series);
@@ -40,6 +42,37 @@ const SAMPLES = Number(args.samples);
 const BATCH = Number(args['batch-size']);
 const YIELD_EVERY = Number(args['yield-every']);
 const STEP_MS = 15_000;
+/** `--log-slow-ms` (Infinity: off). */
+const SLOW_MS = args['log-slow-ms'] !== undefined ? Number(args['log-slow-ms']) : Infinity;
+/** The round being timed, for `slowLog`. */
+let currentRound = -1;
+
+/** Open `/proc/thread-self/schedstat` of the main thread (-1: none), and a buffer to read it into. */
+const schedFd = ((): number => {
+  try {
+    return fs.openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    return -1;
+  }
+})();
+const schedBuf = Buffer.alloc(128);
+
+/**
+ * Main-thread CPU time in ms from `/proc/thread-self/schedstat` (nanoseconds on a CPU; one read
+ * costs ~2 µs), or NaN without it. Wall time on a shared machine counts waiting for a CPU: a batch
+ * that took 80 ms of wall time but 8 ms of CPU waited; one that took 80 ms of CPU is the head's.
+ */
+function threadCpuPreciseMs(): number {
+  if (schedFd < 0) return NaN;
+  const n = fs.readSync(schedFd, schedBuf, 0, schedBuf.length, 0);
+  const s = schedBuf.toString('latin1', 0, n);
+  return Number(s.slice(0, s.indexOf(' '))) / 1e6;
+}
+
+/** One diagnosis line on stderr (`--log-slow-ms`): what was slow, in which round, when. */
+function slowLog(what: string): void {
+  process.stderr.write(`slow r=${currentRound} t=${(performance.now() / 1000).toFixed(2)}s ${what}\n`);
+}
 const T0 = 1_700_000_000_000;
 
 /**
@@ -149,6 +182,18 @@ class PauseMonitor {
   #eld = this.#eldFirst;
   #timer: NodeJS.Timeout | undefined;
   #lastTick = 0;
+  #lastCpu = 0;
+  /**
+   * Longest main-thread CPU time between two ticks of the loop-delay timer, in the first round
+   * and after it: the loop delay without the time spent waiting for a CPU on a shared machine.
+   */
+  gapCpuFirstMaxMs = 0;
+  gapCpuSteadyMaxMs = 0;
+
+  #gapCpu(ms: number): void {
+    if (this.#eld === this.#eldFirst) this.gapCpuFirstMaxMs = Math.max(this.gapCpuFirstMaxMs, ms);
+    else this.gapCpuSteadyMaxMs = Math.max(this.gapCpuSteadyMaxMs, ms);
+  }
   readonly #obs: PerformanceObserver;
   /** performance.now() when the steady state began (Infinity before). */
   #steadyFrom = Infinity;
@@ -174,6 +219,7 @@ class PauseMonitor {
         if (d > this.maxMs) this.maxMs = d;
         if (e.startTime >= this.#steadyFrom && d > this.steadyMaxMs) this.steadyMaxMs = d;
         if (d > 50) this.over50++;
+        if (d > SLOW_MS) slowLog(`gc kind=${kind} ${d.toFixed(1)}ms (at ${(e.startTime / 1000).toFixed(2)}s)`);
         if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
           this.majorCount++;
           if (d > this.majorMaxMs) this.majorMaxMs = d;
@@ -203,8 +249,13 @@ class PauseMonitor {
     // monitorEventLoopDelay cannot be paused: after disable()/enable() its first sample spans
     // the whole pause.)
     this.#lastTick = performance.now();
+    this.#lastCpu = threadCpuPreciseMs();
     this.#timer = setInterval(() => {
       const now = performance.now();
+      const cpu = threadCpuPreciseMs();
+      this.#gapCpu(cpu - this.#lastCpu);
+      if (now - this.#lastTick - 10 > SLOW_MS) slowLog(`loop late ${(now - this.#lastTick - 10).toFixed(1)}ms (thread cpu ${(cpu - this.#lastCpu).toFixed(1)}ms)`);
+      this.#lastCpu = cpu;
       this.#eld.record(Math.max(1, Math.round((now - this.#lastTick - 10) * 1e6)));
       this.#lastTick = now;
     }, 10);
@@ -217,6 +268,7 @@ class PauseMonitor {
     // The wait since the last tick counts too: the section may have ended with a long block.
     const late = performance.now() - this.#lastTick - 10;
     if (late > 0) this.#eld.record(Math.round(late * 1e6));
+    this.#gapCpu(threadCpuPreciseMs() - this.#lastCpu);
   }
 
   stop(): Record<string, number> {
@@ -237,6 +289,8 @@ class PauseMonitor {
       event_loop_delay_first_round_max_ms: ms(first.max),
       event_loop_delay_steady_max_ms: steady.count > 0 ? ms(steady.max) : 0,
       event_loop_delay_steady_p99_ms: steady.count > 0 ? ms(steady.percentile(99)) : 0,
+      loop_gap_thread_cpu_first_round_max_ms: Number(this.gapCpuFirstMaxMs.toFixed(1)),
+      loop_gap_thread_cpu_steady_max_ms: Number(this.gapCpuSteadyMaxMs.toFixed(1)),
     };
   }
 }
@@ -257,6 +311,7 @@ async function runMode(wal: boolean): Promise<void> {
   const head = await Head.open({ walDir: dir, ...(sliceMs !== undefined ? { applySliceMs: Number(sliceMs) } : {}) });
   let samples = 0;
   let maxBatchMs = 0;
+  let maxBatchCpuMs = 0;
   let appendMs = 0;
   const values: Float64Array[] = new Array(w.targets);
   const pauses = new PauseMonitor();
@@ -268,6 +323,7 @@ async function runMode(wal: boolean): Promise<void> {
     for (let g = 0; g < w.targets; g++) values[g] = w.next(g);
     gcMinor();
     const t = T0 + k * STEP_MS;
+    currentRound = k;
     pauses.resume(k);
     const start = performance.now();
     const cpuStart = process.cpuUsage();
@@ -275,6 +331,7 @@ async function runMode(wal: boolean): Promise<void> {
     const commits: Promise<void>[] = [];
     for (let g = 0; g < w.targets; g++) {
       const c0 = performance.now();
+      const u0 = threadCpuPreciseMs();
       const app = head.appender();
       const ls = labels[g]!;
       const rs = refs[g]!;
@@ -282,7 +339,11 @@ async function runMode(wal: boolean): Promise<void> {
       for (let i = 0; i < ls.length; i++) rs[i] = app.append(rs[i]!, ls[i]!, t, vs[i]!);
       samples += ls.length;
       commits.push(app.commit());
-      maxBatchMs = Math.max(maxBatchMs, performance.now() - c0);
+      const batchMs = performance.now() - c0;
+      maxBatchMs = Math.max(maxBatchMs, batchMs);
+      const batchCpuMs = threadCpuPreciseMs() - u0;
+      if (batchCpuMs > maxBatchCpuMs) maxBatchCpuMs = batchCpuMs;
+      if (batchMs > SLOW_MS) slowLog(`batch g=${g} ${batchMs.toFixed(1)}ms (thread cpu ${batchCpuMs.toFixed(1)}ms)`);
       if (YIELD_EVERY > 0 && (g + 1) % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
     }
     await Promise.all(commits);
@@ -299,6 +360,7 @@ async function runMode(wal: boolean): Promise<void> {
   await new Promise((r) => setTimeout(r, 50));
   const pauseStats = pauses.stop();
   const seconds = appendMs / 1000;
+  const rssBeforeGc = process.memoryUsage().rss;
   gc();
   await new Promise((r) => setTimeout(r, 100));
   gc();
@@ -326,9 +388,12 @@ async function runMode(wal: boolean): Promise<void> {
       load_avg_1m: Number(os.loadavg()[0]!.toFixed(1)),
       node_flags: process.execArgv.filter((f) => f !== '--expose-gc').join(' '),
       max_sync_ms_per_batch: Number(maxBatchMs.toFixed(2)),
+      max_sync_thread_cpu_ms_per_batch: Number(maxBatchCpuMs.toFixed(2)),
       first_round_ms: Math.round(firstRoundMs),
       ...pauseStats,
       rss_bytes_per_series: per(mem.rss),
+      // Before the forced GCs: includes garbage (dropped buffers among it) V8 had not collected yet.
+      rss_before_gc_bytes_per_series: per(rssBeforeGc),
       rss_delta_bytes_per_series: per(mem.rss - baseRss),
       heap_used_bytes_per_series: per(mem.heapUsed),
       array_buffers_bytes_per_series: per(mem.arrayBuffers),
@@ -380,7 +445,7 @@ if (args.mode === 'wal' || args.mode === 'nowal') {
     const res = spawnSync(
       process.execPath,
       // The parent's node flags too (`node --no-concurrent-marking dist/bench/head.bench.js` measures the head under them).
-      [...process.execArgv.filter((f) => f !== '--expose-gc'), '--expose-gc', self, `--mode=${mode}`, `--series=${SERIES}`, `--samples=${SAMPLES}`, `--batch-size=${BATCH}`, `--yield-every=${YIELD_EVERY}`, ...(args['apply-slice-ms'] !== undefined ? [`--apply-slice-ms=${args['apply-slice-ms']}`] : [])],
+      [...process.execArgv.filter((f) => f !== '--expose-gc'), '--expose-gc', self, `--mode=${mode}`, `--series=${SERIES}`, `--samples=${SAMPLES}`, `--batch-size=${BATCH}`, `--yield-every=${YIELD_EVERY}`, ...(args['log-slow-ms'] !== undefined ? [`--log-slow-ms=${args['log-slow-ms']}`] : []), ...(args['apply-slice-ms'] !== undefined ? [`--apply-slice-ms=${args['apply-slice-ms']}`] : [])],
       { stdio: 'inherit' },
     );
     if (res.status !== 0) process.exitCode = 1;

@@ -11,6 +11,8 @@
  * older completed chunk (-1: none), so a series needs only the address of its newest chunk.
  */
 
+import { releasedUntracked, untrackedBuffer } from './untracked-memory.js';
+
 const SLAB_SIZE = 256 * 1024;
 /** Header bytes before a chunk's data. */
 const HEADER = 32;
@@ -58,7 +60,7 @@ export class ChunkArena {
     const prev = this.#cur;
     if (prev >= 0 && this.#live[prev] === 0) this.#drop(prev);
     const idx = this.#freeIdx.pop() ?? this.#slabs.length;
-    const slab = new Uint8Array(size);
+    const slab = new Uint8Array(untrackedBuffer(size));
     this.#slabs[idx] = slab;
     this.#meta[idx] = new Float64Array(slab.buffer);
     this.#live[idx] = 0;
@@ -69,6 +71,7 @@ export class ChunkArena {
 
   #drop(idx: number): void {
     this.#held -= this.#slabs[idx]!.length;
+    releasedUntracked(this.#slabs[idx]!.length);
     this.#slabs[idx] = undefined;
     this.#meta[idx] = undefined;
     this.#freeIdx.push(idx);

@@ -8,6 +8,8 @@
  * only page with room).
  */
 
+import { releasedUntracked, untrackedBuffer } from './untracked-memory.js';
+
 /** Bytes per page. */
 export const OPEN_CHUNK_PAGE_SIZE = 64 * 1024;
 
@@ -188,7 +190,7 @@ export class OpenChunkPool {
     if (idx >= this.#pageClass.length) this.#growMeta(idx + 1);
     let buf = this.#spare.pop();
     if (buf === undefined) {
-      buf = new Uint8Array(this.#pageSize);
+      buf = new Uint8Array(untrackedBuffer(this.#pageSize));
       this.#held += this.#pageSize;
     }
     this.pages[idx] = buf;
@@ -213,7 +215,10 @@ export class OpenChunkPool {
     this.pages[page] = undefined;
     this.#freePageIdx.push(page);
     if (this.#spare.length < 4 || this.#spare.length * 9 < this.#held / this.#pageSize) this.#spare.push(buf);
-    else this.#held -= this.#pageSize;
+    else {
+      this.#held -= this.#pageSize;
+      releasedUntracked(this.#pageSize);
+    }
   }
 
   #growMeta(n: number): void {

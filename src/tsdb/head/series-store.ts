@@ -19,6 +19,7 @@ import type { Labels } from '../../model/labels/index.js';
 import { copyString, packedEquals, packLabels, unpackLabels, type LabelSource, type RangeIntern } from './label-codec.js';
 import { MemSeries } from './memseries.js';
 import { SlotHashTable } from './slot-hash-table.js';
+import { releasedUntracked, untrackedBuffer } from './untracked-memory.js';
 
 /** Hash function of label sets (32 bits are used); `hashLabels32` by default, injectable to test collisions. */
 export type LabelsHasher = (labels: Labels) => number;
@@ -330,7 +331,7 @@ export class SeriesStore {
     }
     let page = this.#pages[p];
     if (page === undefined) {
-      page = new Int32Array(PAGE);
+      page = new Int32Array(untrackedBuffer(PAGE * 4));
       this.#pages[p] = page;
     }
     page[ref % PAGE] = slot + 1;
@@ -342,10 +343,10 @@ export class SeriesStore {
 
   /** Adds a page of rows (and of references). */
   #addPage(): void {
-    const f = new Float64Array(ROW << ROW_PAGE_SHIFT);
+    const f = new Float64Array(untrackedBuffer((ROW << ROW_PAGE_SHIFT) * 8));
     this.fpages.push(f);
     this.ipages.push(new Int32Array(f.buffer));
-    this.#refPages.push(new Float64Array(1 << ROW_PAGE_SHIFT));
+    this.#refPages.push(new Float64Array(untrackedBuffer((1 << ROW_PAGE_SHIFT) * 8)));
   }
 
   /** Removes series `ref` (no-op when absent); its slot is reused later, empty pages are freed. */
@@ -354,7 +355,10 @@ export class SeriesStore {
     if (slot < 0) return;
     const p = (ref / PAGE) | 0;
     this.#pages[p]![ref % PAGE] = 0;
-    if (--this.#pageLive[p]! === 0) this.#pages[p] = undefined;
+    if (--this.#pageLive[p]! === 0) {
+      this.#pages[p] = undefined;
+      releasedUntracked(PAGE * 4);
+    }
     const labels = this.labelsAt(slot);
     if (typeof this.#labels[slot] === 'string') this.#unpacked(slot, labels);
     this.#labels[slot] = undefined;

@@ -14,6 +14,8 @@
  * no single operation pays more than a few microseconds.
  */
 
+import { releasedUntracked, untrackedBuffer } from './untracked-memory.js';
+
 /** Smallest capacity (entries). */
 const MIN_CAPACITY = 1024;
 
@@ -166,7 +168,7 @@ export class SlotHashTable {
     this.#old = this.#t;
     this.#oldMask = this.#mask;
     this.#oldPos = 0;
-    this.#t = new Int32Array(capacity * 2);
+    this.#t = new Int32Array(untrackedBuffer(capacity * 8));
     this.#mask = capacity - 1;
   }
 
@@ -179,6 +181,9 @@ export class SlotHashTable {
       if (v > 0) this.#put(old[i * 2]!, v);
     }
     this.#oldPos = end;
-    if (end > this.#oldMask) this.#old = undefined;
+    if (end > this.#oldMask) {
+      releasedUntracked(old.byteLength);
+      this.#old = undefined;
+    }
   }
 }
