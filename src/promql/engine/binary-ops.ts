@@ -6,6 +6,7 @@ import { Labels, METRIC_NAME } from '../../model/labels/index.js';
 import { AnnotationText } from './annotations.js';
 import { EvalError, UnsupportedHistogramError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
+import { copyLabels, sortedNames } from './label-merge.js';
 import { isComparison, isSetOp, type BinaryOp, type BinaryPlan, type VectorMatching } from './plan.js';
 import { SeriesCollector } from './series-set.js';
 import { isHistPoint, markHist, newStepSeries, type StepSeries } from './value.js';
@@ -223,18 +224,14 @@ async function vectorVector(ev: Evaluator, plan: BinaryPlan, matching: VectorMat
   const oneToOne = matching.card === 'one-to-one';
   const nOne = one.length;
 
+  const include = sortedNames(matching.include);
   const resultMetric = (m: Labels, o: Labels | undefined): Labels => {
-    let b: ReturnType<Labels['builder']> | undefined;
     if (oneToOne) {
       if (matching.on) return m.keep(...matching.labels);
       if (matching.labels.length > 0) return m.without(...matching.labels);
       return m;
     }
-    if (o && matching.include.length > 0) {
-      b = m.builder();
-      for (const name of matching.include) b.set(name, o.get(name));
-      return b.labels();
-    }
+    if (o && include.length > 0) return copyLabels(m, include, o);
     return m;
   };
 

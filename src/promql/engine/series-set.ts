@@ -4,6 +4,7 @@
  */
 import { Labels, METRIC_NAME } from '../../model/labels/index.js';
 import { EvalError } from './errors.js';
+import { dropLabels } from './label-merge.js';
 import { isHistPoint, markHist, newSeries, newStepSeries, type Series, type StepSeries } from './value.js';
 
 /** Upstream's text for two results with identical labels at one time. */
@@ -18,10 +19,32 @@ const dropped = new WeakMap<Labels, Labels>();
 export function dropMetricName(labels: Labels): Labels {
   let out = dropped.get(labels);
   if (!out) {
-    out = labels.has(METRIC_NAME) || labels.has('__type__') || labels.has('__unit__') ? labels.without(...NAME_LABELS) : labels;
+    out = dropLabels(labels, NAME_LABELS);
     dropped.set(labels, out);
   }
   return out;
+}
+
+/**
+ * True when two of `series` have equal labels. The common answer is no: this pass keeps one
+ * label set per hash and allocates no group per series (`groupByLabels` is for the merge).
+ */
+function hasSameLabels(series: readonly { metric: Labels }[]): boolean {
+  const seen = new Map<number, Labels | Labels[]>();
+  for (let i = 0; i < series.length; i++) {
+    const l = series[i]!.metric;
+    const h = l.hash();
+    const found = seen.get(h);
+    if (found === undefined) seen.set(h, l);
+    else if (Array.isArray(found)) {
+      for (const x of found) if (x.equals(l)) return true;
+      found.push(l);
+    } else {
+      if (found.equals(l)) return true;
+      seen.set(h, [found, l]);
+    }
+  }
+  return false;
 }
 
 /** Groups series by label equality (hash first, then `equals`); singletons included. */
@@ -69,6 +92,7 @@ function dropPendingNames(series: readonly { metric: Labels; dropName: boolean }
 
 /** Merges step series with equal labels; throws the duplicate-labelset error on a shared step. */
 export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
+  if (!hasSameLabels(series)) return series;
   const { groups, dup } = groupByLabels(series);
   if (!dup) return series;
   return groups.map((g) => {
@@ -90,7 +114,7 @@ export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
 
 /** Name removal and merging for raw series (range-vector results). */
 export function applyNameDropRaw(series: Series[]): Series[] {
-  if (!dropPendingNames(series)) return series;
+  if (!dropPendingNames(series) || !hasSameLabels(series)) return series;
   const { groups, dup } = groupByLabels(series);
   if (!dup) return series;
   return groups.map((g) => {
