@@ -74,6 +74,11 @@ export class ValueMap<V> {
     return this.#one?.entries() ?? shardEntries(this.#shards!);
   }
 
+  /** The underlying maps (one, or the shards), to iterate with their native iterators; read-only. */
+  maps(): readonly ReadonlyMap<string, V>[] {
+    return this.#one !== undefined ? [this.#one] : this.#shards!;
+  }
+
   #split(): void {
     const shards: Map<string, V>[] = [];
     for (let i = 0; i < SHARDS; i++) shards.push(new Map());
