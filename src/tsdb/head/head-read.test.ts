@@ -258,6 +258,35 @@ test('large selections come back sorted by labels, also after series are added',
   await head.close();
 });
 
+test('a small selection asked again keeps label order, also when series join it or leave its time range', async () => {
+  const head = await Head.open({});
+  const add = async (vals: readonly string[], t: number): Promise<void> => {
+    const a = head.appender();
+    for (const v of vals) a.append(0, Labels.fromStrings('__name__', 'm', 'a', v), t, 1);
+    await a.commit();
+  };
+  const got = async (mint: number, prefetch: boolean): Promise<string[]> => {
+    const q = head.querier(mint, 1000);
+    if (prefetch) await q.prefetch!([{ matchers: [M] }]);
+    const ss = q.select(true, undefined, M);
+    const out: string[] = [];
+    while (ss.next()) out.push(ss.at().labels.get('a'));
+    q.close();
+    return out;
+  };
+  // Postings order (creation) differs from label order.
+  const first = ['k', 'c', 'x', 'a', 'm', 'e'];
+  await add(first, 10);
+  const want = [...first].sort();
+  for (const prefetch of [false, true, false]) assert.deepEqual(await got(0, prefetch), want);
+  await add(['b', 'z'], 20); // join the selection: sorted in
+  for (const prefetch of [true, false]) assert.deepEqual(await got(0, prefetch), [...first, 'b', 'z'].sort());
+  // From t=15 only the new series have samples: a different selection under the same matchers.
+  assert.deepEqual(await got(15, false), ['b', 'z']);
+  assert.deepEqual(await got(0, false), [...first, 'b', 'z'].sort());
+  await head.close();
+});
+
 test('label order by cached ranks: dense and sparse selections, prefetched with and without sortSeries', async () => {
   const head = await Head.open({});
   const a = head.appender();
