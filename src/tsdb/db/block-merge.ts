@@ -14,7 +14,7 @@ import { chunkFromBytes, Encoding, UnsupportedEncodingError, XorChunk, XorIterat
 import { compareLabelsUtf8 } from '../index/index.js';
 import { isSubrange, type Interval } from '../tombstones/index.js';
 import { DeletedFilterIterator, intersectsAny } from './deleted-iterator.js';
-import { forEachPackedSeries, type PackedSeries } from './head-pack.js';
+import { forEachPackedSeries, type PackedSeries } from '../head/index.js';
 import { FROM_OUT_OF_ORDER, isOutOfOrderBlock } from './ooo-hint.js';
 
 /** Samples per re-encoded chunk (upstream's `seriesToChunkEncoder` split). */

@@ -3,9 +3,9 @@
  * worker (`compact-worker.ts`) or inline when workers are disabled.
  */
 import { mergeBlocks, writeHeadBlock, type JobOutcome, type MergeMode } from './block-merge.js';
-import type { PackedSeries } from './head-pack.js';
+import type { PackedSeries } from '../head/index.js';
 
-/** Persist a head range `[mint, maxt)` (packed by `packHeadSeries`) as a level-1 block. */
+/** Persist a head range `[mint, maxt)` (packed by `BlockExportBuilder.pack`) as a level-1 block. */
 export interface HeadJob {
   kind: 'head';
   parentDir: string;

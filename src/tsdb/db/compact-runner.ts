@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { IgnisError } from '../../util/index.js';
 import type { JobOutcome } from './block-merge.js';
 import { runJob, type CompactJob } from './compact-job.js';
-import { transferables } from './head-pack.js';
+import { transferables } from '../head/index.js';
 
 /** A job failed in the worker (the message and code of the worker's error are kept). */
 export class CompactionError extends IgnisError {

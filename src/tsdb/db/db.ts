@@ -24,7 +24,6 @@ import { resolveOptions, type DBOptions, type ResolvedOptions } from './db-optio
 import { dbQuerier, headDeleted } from './db-querier.js';
 import { headStats, type TSDBStats } from './db-stats.js';
 import { deleteSeries } from './delete.js';
-import { packHeadSeries } from './head-pack.js';
 import { DirLock } from './lock.js';
 import { blockSize, deleteBlockDirs, forgetBlockSize, loadBlocks } from './reload.js';
 import { checkSnapshotDir, linkBlock } from './snapshot.js';
@@ -371,9 +370,9 @@ export class DB implements Storage {
     const t0 = performance.now();
     this.#metrics.populatingBlock.set(1);
     try {
-      const series = await head.blockSeries(mint, maxt);
+      const series = await head.exportBlock(mint, maxt);
       const m = this.#metrics;
-      const packed = await packHeadSeries(series, (l) => headDeleted(head, l), {
+      const packed = await series.pack((l) => headDeleted(head, l), {
         chunk: (rangeMs, samples, bytes) => {
           m.chunkRange.observe(rangeMs / 1000);
           m.chunkSamples.observe(samples);
@@ -519,8 +518,8 @@ export class DB implements Storage {
       if (head.maxTime() === -Infinity) return;
       const mint = head.minTime();
       const maxt = head.maxTime() + 1;
-      const series = await head.blockSeries(mint, maxt);
-      const packed = await packHeadSeries(series, (l) => headDeleted(head, l));
+      const series = await head.exportBlock(mint, maxt);
+      const packed = await series.pack((l) => headDeleted(head, l));
       await this.#runner.run({ kind: 'head', parentDir: dir, mint, maxt, packed });
     });
   }

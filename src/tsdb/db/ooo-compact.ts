@@ -16,7 +16,6 @@ import type { BlockMeta } from '../block/index.js';
 import { outOfOrderBlockSeries, type Head, type OOOSnapshot } from '../head/index.js';
 import type { CompactRunner } from './compact-runner.js';
 import { headDeleted } from './db-querier.js';
-import { packHeadSeries } from './head-pack.js';
 import { FROM_OUT_OF_ORDER, isOutOfOrderBlock } from './ooo-hint.js';
 
 export { FROM_OUT_OF_ORDER, isOutOfOrderBlock };
@@ -71,8 +70,8 @@ export async function writeOutOfOrderBlocks(head: Head, snap: OOOSnapshot, runne
   const range = head.chunkRange;
   for (let t = rangeStart(snap.mint, range); t <= snap.maxt; t += range) {
     const series = await outOfOrderBlockSeries(head, snap, t, t + range);
-    if (series.length === 0) continue;
-    const packed = await packHeadSeries(series, (l) => headDeleted(head, l));
+    if (series.size === 0) continue;
+    const packed = await series.pack((l) => headDeleted(head, l));
     const t0 = performance.now();
     const out = await runner.run({ kind: 'head', parentDir, mint: t, maxt: t + range, packed, hints: [FROM_OUT_OF_ORDER] });
     if (out.meta !== undefined) {

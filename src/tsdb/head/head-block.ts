@@ -1,44 +1,29 @@
 /**
- * Export of a head range for the block writer: every series with samples in `[mint, maxt)`,
- * sorted by labels, with its chunks' XOR data copied out (so the result can be transferred to a
- * worker). Works in slices of ~10 ms so that cutting a block never blocks the event loop.
+ * Export of a head range for the block writer: every series with samples in `[mint, maxt)`
+ * with its chunks' XOR data copied out into a `BlockExportBuilder` (whose `pack` sorts them and
+ * makes them transferable to a worker). Works in slices of ~10 ms so that cutting a block never
+ * blocks the event loop.
  */
-import { Labels } from '../../model/labels/index.js';
 import { ValueType } from '../../storage/index.js';
-import { Encoding, XorAppender, XorChunk, XorIterator } from '../chunkenc/index.js';
+import { TurnSlices } from '../../util/index.js';
+import { XorAppender, XorChunk, XorIterator } from '../chunkenc/index.js';
+import { BlockExportBuilder } from './block-export.js';
 import type { Head } from './head.js';
-
-/** One chunk for a block: XOR data (sample count header first, no encoding byte) and its bounds. */
-export interface BlockChunk {
-  minT: number;
-  maxT: number;
-  encoding: Encoding;
-  data: Uint8Array;
-}
-
-/** A series for a block: labels and chunks in time order. */
-export interface BlockSeries {
-  labels: Labels;
-  chunks: BlockChunk[];
-}
 
 const SLICE_MS = 10;
 
-function pause(): Promise<void> {
-  return new Promise((res) => setImmediate(res));
-}
-
 /**
- * The part of chunk `data` (samples `cMin..cMax`) within `[mint, maxt)`: a copy when it lies
- * wholly inside, else re-encoded; undefined when empty.
+ * Adds to `out` the part of chunk `data` (samples `cMin..cMax`) within `[mint, maxt)`: a copy
+ * when it lies wholly inside, else re-encoded; nothing when none of it does.
  */
-function chunkInRange(data: Uint8Array, cMin: number, cMax: number, mint: number, maxt: number, it: XorIterator): BlockChunk | undefined {
-  if (cMax < mint || cMin >= maxt) return undefined;
+function addChunkInRange(out: BlockExportBuilder, data: Uint8Array, cMin: number, cMax: number, mint: number, maxt: number, it: XorIterator): void {
+  if (cMax < mint || cMin >= maxt) return;
   if (cMin >= mint && cMax < maxt) {
-    return { minT: cMin, maxT: cMax, encoding: Encoding.XOR, data: data.slice() };
+    out.addChunk(cMin, cMax, data);
+    return;
   }
-  const out = new XorChunk(data.length);
-  const app = new XorAppender(out);
+  const part = new XorChunk(data.length);
+  const app = new XorAppender(part);
   let lo = Infinity;
   let hi = -Infinity;
   it.reset(data);
@@ -52,82 +37,42 @@ function chunkInRange(data: Uint8Array, cMin: number, cMax: number, mint: number
   }
   const err = it.err();
   if (err) throw err;
-  if (lo === Infinity) return undefined;
-  return { minT: lo, maxT: hi, encoding: Encoding.XOR, data: out.bytes().slice() };
+  if (lo !== Infinity) out.addChunk(lo, hi, part.bytes());
 }
 
-/** Sorts `a` by `cmp` in place: sorted runs, then merges, pausing every ~10 ms. */
-async function sortInSlices<T>(a: T[], cmp: (x: T, y: T) => number): Promise<T[]> {
-  const RUN = 4096;
-  let start = performance.now();
-  for (let i = 0; i < a.length; i += RUN) {
-    const run = a.slice(i, i + RUN).sort(cmp);
-    for (let j = 0; j < run.length; j++) a[i + j] = run[j]!;
-    if (performance.now() - start > SLICE_MS) {
-      await pause();
-      start = performance.now();
-    }
-  }
-  let src = a;
-  let dst: T[] = new Array(a.length);
-  for (let width = RUN; width < a.length; width *= 2) {
-    for (let lo = 0; lo < a.length; lo += 2 * width) {
-      const mid = Math.min(lo + width, a.length);
-      const hi = Math.min(lo + 2 * width, a.length);
-      let i = lo;
-      let j = mid;
-      let k = lo;
-      while (i < mid && j < hi) {
-        dst[k++] = cmp(src[j]!, src[i]!) < 0 ? src[j++]! : src[i++]!;
-        if ((k & 1023) === 0 && performance.now() - start > SLICE_MS) {
-          await pause();
-          start = performance.now();
-        }
-      }
-      while (i < mid) dst[k++] = src[i++]!;
-      while (j < hi) dst[k++] = src[j++]!;
-    }
-    [src, dst] = [dst, src];
-  }
-  return src;
-}
-
-/** See `Head.blockSeries`. */
-export async function collectBlockSeries(head: Head, mint: number, maxt: number): Promise<BlockSeries[]> {
+/** See `Head.exportBlock`. */
+export async function collectBlockSeries(head: Head, mint: number, maxt: number): Promise<BlockExportBuilder> {
   const it = new XorIterator();
-  const out: BlockSeries[] = [];
+  const out = new BlockExportBuilder();
+  const slices = new TurnSlices(SLICE_MS);
+  const closed: number[] = [];
   let openBuf: Uint8Array | undefined;
   // Snapshot the series first: GC or new series during the pauses must not disturb the walk.
   // References, not handles: the snapshot holds no object per series across the pauses.
   const all = head.series.refs();
-  let start = performance.now();
   for (let i = 0; i < all.length; i++) {
     const slot = head.series.slotOf(all[i]!);
     const s = slot < 0 ? undefined : head.series.atSlot(slot);
     if (s !== undefined && s.minTime() < maxt && s.lastT >= mint) {
-      const chunks: BlockChunk[] = [];
+      out.beginSeries(s.labels);
       const arena = head.arena;
-      // Completed chunks are linked newest first.
+      // Completed chunks are linked newest first: note them, add them oldest first.
+      closed.length = 0;
       for (let a = s.newestClosed(); a !== -1; a = arena.previous(a)) {
-        const cMin = arena.minT(a);
-        const cMax = arena.maxT(a);
-        if (cMax < mint) break;
-        if (cMin >= maxt) continue;
-        const bc = chunkInRange(arena.view(a), cMin, cMax, mint, maxt, it);
-        if (bc) chunks.push(bc);
+        if (arena.maxT(a) < mint) break;
+        if (arena.minT(a) < maxt) closed.push(a);
       }
-      chunks.reverse();
+      for (let k = closed.length - 1; k >= 0; k--) {
+        const a = closed[k]!;
+        addChunkInRange(out, arena.view(a), arena.minT(a), arena.maxT(a), mint, maxt, it);
+      }
       if (s.hasOpenChunk() && s.lastT >= mint && s.headMinT < maxt) {
         openBuf = s.copyOpenChunk(head.openChunks, openBuf);
-        const bc = chunkInRange(openBuf!.subarray(0, s.openChunkLength()), s.headMinT, s.lastT, mint, maxt, it);
-        if (bc) chunks.push(bc);
+        addChunkInRange(out, openBuf!.subarray(0, s.openChunkLength()), s.headMinT, s.lastT, mint, maxt, it);
       }
-      if (chunks.length > 0) out.push({ labels: s.labels, chunks });
+      out.endSeries();
     }
-    if ((i & 255) === 255 && performance.now() - start > SLICE_MS) {
-      await pause();
-      start = performance.now();
-    }
+    if ((i & 255) === 255 && slices.due) await slices.next();
   }
-  return sortInSlices(out, (a, b) => Labels.compare(a.labels, b.labels));
+  return out;
 }

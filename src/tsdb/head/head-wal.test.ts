@@ -10,7 +10,7 @@ import { createRegistry } from '../../util/index.js';
 import { STALE_NAN } from '../chunkenc/index.js';
 import { listSegments, lastCheckpoint, SegmentReader } from '../wlog/index.js';
 import { switchableDisk } from '../../../test/support/switchable-disk.js';
-import { Head, type HeadOptions } from './index.js';
+import { Head, forEachPackedSeries, type HeadOptions, type UnpackedSeries } from './index.js';
 
 const F = new Float64Array(1);
 const U = new BigUint64Array(F.buffer);
@@ -211,12 +211,14 @@ test('truncate: drops old chunks and series, checkpoints, deletes covered segmen
   await again.close();
 });
 
-test('blockSeries: sorted series with chunk bytes for [mint, maxt), re-encoding chunks that stick out', async () => {
+test('exportBlock: sorted series with chunk bytes for [mint, maxt), re-encoding chunks that stick out', async () => {
   const head = await Head.open();
   const a = head.appender();
   for (let i = 20; i >= 0; i--) for (let tt = 0; tt < 3 * 3600_000; tt += 15_000) a.append(0, lbl(i), tt, tt + i);
   await a.commit();
-  const out = await head.blockSeries(1000 * 1000, 2 * 3600_000);
+  const packed = await (await head.exportBlock(1000 * 1000, 2 * 3600_000)).pack(() => undefined);
+  const out: UnpackedSeries[] = [];
+  forEachPackedSeries(packed, (s) => out.push(s));
   assert.equal(out.length, 21);
   const names = out.map((s) => s.labels.toString());
   assert.deepEqual(names, [...names].sort());

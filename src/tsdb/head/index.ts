@@ -2,8 +2,9 @@
  * The head block: in-memory series with XOR chunks, postings, WAL-backed appends with
  * isolation, queriers, replay, truncation with checkpoints, and block export.
  */
-export { Head, DEFAULT_CHUNK_RANGE_MS, DEFAULT_SAMPLES_PER_CHUNK, type HeadOptions, type BlockSeries } from './head.js';
-export type { BlockChunk } from './head-block.js';
+export { Head, DEFAULT_CHUNK_RANGE_MS, DEFAULT_SAMPLES_PER_CHUNK, type HeadOptions } from './head.js';
+export { BlockExportBuilder, type ChunkObserver } from './block-export.js';
+export { forEachPackedSeries, transferables, CHUNK_FIELDS, type PackedSeries, type UnpackedSeries } from './packed-series.js';
 export type { ReplayStatus } from './head-wal.js';
 export { HeadSeriesIterator } from './head-read.js';
 export { sameFloatBits } from './float-bits.js';
