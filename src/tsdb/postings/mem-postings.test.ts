@@ -138,3 +138,34 @@ test('ValueMap agrees with a Map before and after it splits into shards', () => 
     assert.equal(m.has(v), want.has(v));
   }
 });
+
+test('MemPostings.deleteSteps: adds and reads between steps; the end state is that of one delete', () => {
+  const p = new MemPostings();
+  const want = new MemPostings();
+  const n = 90_000;
+  for (let r = 1; r <= n; r++) {
+    p.add(r, labelsOf(r));
+    want.add(r, labelsOf(r));
+  }
+  const gone = new Map<number, Labels>();
+  for (let r = 1; r <= n; r += 3) gone.set(r, labelsOf(r));
+  want.delete(gone);
+  let next = n + 1;
+  let steps = 0;
+  for (const _ of p.deleteSteps(gone)) {
+    steps++;
+    // A reader between steps sees sorted lists; an appender adds new series.
+    const all = [...p.all()];
+    for (let i = 1; i < all.length; i++) assert.ok(all[i - 1]! < all[i]!);
+    p.add(next, labelsOf(next));
+    want.add(next, labelsOf(next));
+    next++;
+  }
+  assert.ok(steps > 1, `${steps} steps`);
+  assert.deepEqual([...p.all()], [...want.all()]);
+  assert.deepEqual(p.labelNames(), want.labelNames());
+  for (const name of want.labelNames()) {
+    assert.deepEqual(p.labelValues(name), want.labelValues(name));
+    for (const v of want.labelValues(name)) assert.deepEqual([...p.get(name, v)], [...want.get(name, v)]);
+  }
+});
