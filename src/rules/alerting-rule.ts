@@ -17,6 +17,7 @@
  * `for` state) the alerts evolve but nothing is written.
  */
 import { Labels, LabelsBuilder, METRIC_NAME } from '../model/labels/index.js';
+import type { NotifyFunc } from './notify.js';
 import type { QueryFunc } from './query-func.js';
 import { RuleEvalError, labelsKey, type RecordedSample } from './recording-rule.js';
 import type { RuleSpec } from './rule-file.js';
@@ -43,6 +44,10 @@ export interface Alert {
   resolvedAt: number | undefined;
   /** When a firing alert first went missing while `keep_firing_for` holds it. */
   keepFiringSince: number | undefined;
+  /** When the alert was last handed to the notifier (undefined: never). */
+  lastSentAt: number | undefined;
+  /** The `endsAt` a firing alert was last sent with: valid until then unless sent again. */
+  validUntil: number;
 }
 
 /** What a template sees: upstream's `AlertTemplateData` (`.Labels`, `.ExternalLabels`, `.ExternalURL`, `.Value`). */
@@ -129,7 +134,7 @@ export class AlertingRule extends RuleStatus {
         a.annotations = f.annotations;
         continue;
       }
-      this.#active.set(key, { ...f, state: 'pending', activeAt: t, firedAt: undefined, resolvedAt: undefined, keepFiringSince: undefined });
+      this.#active.set(key, { ...f, state: 'pending', activeAt: t, firedAt: undefined, resolvedAt: undefined, keepFiringSince: undefined, lastSentAt: undefined, validUntil: 0 });
     }
     const out: RecordedSample[] = [];
     let activeCount = 0;
@@ -183,6 +188,24 @@ export class AlertingRule extends RuleStatus {
     return [...this.#active.values()];
   }
 
+  /**
+   * Upstream's `sendAlerts` after an evaluation at `t` (ms): hands `notify` a snapshot of every
+   * alert due — firing or resolved (pending ones never), resolved since it was last sent, or
+   * not sent for more than `resendDelayMs` — after setting its `lastSentAt` to `t` and its
+   * `validUntil` to `t` + 4 × max(`intervalMs`, `resendDelayMs`) (room for two missed
+   * evaluations or failed sends). Resolved alerts are thus re-sent until they are forgotten.
+   */
+  sendAlerts(t: number, resendDelayMs: number, intervalMs: number, notify: NotifyFunc): void {
+    const due: Alert[] = [];
+    for (const a of this.#active.values()) {
+      if (!needsSending(a, t, resendDelayMs)) continue;
+      a.lastSentAt = t;
+      a.validUntil = t + 4 * Math.max(resendDelayMs, intervalMs);
+      due.push({ ...a });
+    }
+    notify(this.query, due);
+  }
+
   /** Takes over the alerts of the rule this one replaces (same name, query and labels). */
   copyAlerts(old: AlertingRule): void {
     this.#active = old.#active;
@@ -199,6 +222,13 @@ export class AlertingRule extends RuleStatus {
       this.annotations.equals(other.annotations)
     );
   }
+}
+
+/** Whether `a` is due to be sent at `t` (upstream's `needsSending`). */
+function needsSending(a: Alert, t: number, resendDelayMs: number): boolean {
+  if (a.state === 'pending') return false;
+  if (a.resolvedAt !== undefined && (a.lastSentAt === undefined || a.resolvedAt > a.lastSentAt)) return true;
+  return a.lastSentAt === undefined || a.lastSentAt + resendDelayMs < t;
 }
 
 /** `ALERTS{<alert labels>, alertstate="<state>"} 1`. */

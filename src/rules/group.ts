@@ -16,6 +16,7 @@ import { STALE_NAN } from '../model/value/index.js';
 import { StorageError, WriteFailedError, type Appendable, type Appender, type Queryable } from '../storage/index.js';
 import { errorMessage, type Logger } from '../util/index.js';
 import type { GroupMetrics } from './group-metrics.js';
+import type { NotifyFunc } from './notify.js';
 import type { QueryFunc } from './query-func.js';
 import { AlertingRule, NO_TEMPLATES, type AlertContext } from './alerting-rule.js';
 import { RecordingRule, type RecordedSample } from './recording-rule.js';
@@ -47,7 +48,14 @@ export interface GroupOptions {
   readonly queryable?: Queryable;
   /** Outage tolerance and grace period of the restore (default upstream's 1h and 10m). */
   readonly restore?: RestoreOptions;
+  /** Where alerting rules send their alerts after each evaluation (none: not sent). */
+  readonly notify?: NotifyFunc;
+  /** `--rules.alert.resend-delay`, ms (default upstream's 1m). */
+  readonly resendDelayMs?: number;
 }
+
+/** Upstream's default `--rules.alert.resend-delay`. */
+export const DEFAULT_RESEND_DELAY_MS = 60_000;
 
 /** A rule of a group. */
 export type Rule = RecordingRule | AlertingRule;
@@ -191,6 +199,7 @@ export class Group {
       let err: unknown;
       try {
         const out = await rule.eval(this.#o.query, t, this.limit);
+        if (rule instanceof AlertingRule && this.#o.notify) rule.sendAlerts(t, this.#o.resendDelayMs ?? DEFAULT_RESEND_DELAY_MS, this.intervalMs, this.#o.notify);
         err = await this.#write(i, out, t);
       } catch (e) {
         err = e;

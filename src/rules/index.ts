@@ -1,6 +1,6 @@
 /**
  * Rules: rule files (parse, validate, lint), recording rule groups and their evaluation.
- * Alerting rules are evaluated (alerts, `ALERTS` series); no notifications yet. Other packages import rules only
+ * Alerting rules are evaluated (alerts, `ALERTS` series) and hand their alerts to a `NotifyFunc`. Other packages import rules only
  * through this file, which exports only what they (and this folder's tests) use.
  */
 export { parseRules, parseRuleFile, MULTI_DOCUMENT_WARNING, type ParsedRuleFile } from './rule-file.js';
@@ -12,3 +12,4 @@ export { AlertingRule, type Alert, type TemplateExpander } from './alerting-rule
 export { expandAlertTemplate } from './go-template-exec.js';
 export { Group } from './group.js';
 export { RuleManager, loadRules, type LoadedRules } from './manager.js';
+export { sendAlertsTo, tableLinkForExpression, queryEscape, type NotifyFunc, type OutgoingAlert } from './notify.js';

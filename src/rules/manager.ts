@@ -15,6 +15,7 @@ import { errorMessage, IgnisError, type Logger, type Registry } from '../util/in
 import type { AlertContext } from './alerting-rule.js';
 import { Group, groupKey } from './group.js';
 import { GroupMetrics } from './group-metrics.js';
+import type { NotifyFunc } from './notify.js';
 import type { QueryFunc } from './query-func.js';
 import { parseRuleFile, type RuleFileOptions, type RuleGroupSpec } from './rule-file.js';
 
@@ -39,6 +40,10 @@ export interface RuleManagerOptions {
   readonly alertContext?: AlertContext;
   /** Where alerting rules read `ALERTS_FOR_STATE` back after a restart (none: no restore). */
   readonly queryable?: Queryable;
+  /** Where alerting rules send their alerts (none: not sent). */
+  readonly notify?: NotifyFunc;
+  /** `--rules.alert.resend-delay`, ms (default 1m). */
+  readonly resendDelayMs?: number;
 }
 
 /**
@@ -130,6 +135,8 @@ export class RuleManager {
         alertContext: this.#o.alertContext,
         shouldRestore: !this.#loadedOnce,
         queryable: this.#o.queryable,
+        notify: this.#o.notify,
+        resendDelayMs: this.#o.resendDelayMs,
       });
       const prev = old.get(key);
       if (prev && prev.sameAs(g)) {

@@ -113,6 +113,10 @@ export interface ServerOptions {
   readonly query: QueryFlags;
   readonly remote: RemoteFlags;
   readonly discoveryReloadIntervalMs: number;
+  /** `--rules.alert.resend-delay`, ms: the least time between two sends of an unchanged alert. */
+  readonly resendDelayMs: number;
+  /** `--alertmanager.notification-queue-capacity`: alerts waiting for Alertmanagers, at most. */
+  readonly notificationQueueCapacity: number;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   /** Every flag by name with its value as text, as `/api/v1/status/flags` shows them. */
@@ -193,6 +197,8 @@ export function resolveServerFlags(values: ParsedFlags['values']): ServerOptions
     maxSamples: int(values, 'query.max-samples'),
   };
   if (query.maxConcurrency < 1) throw new UsageError('--query.max-concurrency must be at least 1');
+  const notificationQueueCapacity = int(values, 'alertmanager.notification-queue-capacity');
+  if (notificationQueueCapacity < 1) throw new UsageError('--alertmanager.notification-queue-capacity must be at least 1');
   return {
     configFile: str(values, 'config.file') ?? 'prometheus.yml',
     listenAddress: str(values, 'web.listen-address') ?? '0.0.0.0:9090',
@@ -214,6 +220,8 @@ export function resolveServerFlags(values: ParsedFlags['values']): ServerOptions
       readMaxBytesInFrame: int(values, 'storage.remote.read-max-bytes-in-frame'),
     },
     discoveryReloadIntervalMs: duration(values, 'scrape.discovery-reload-interval') ?? 5000,
+    resendDelayMs: duration(values, 'rules.alert.resend-delay') ?? 60_000,
+    notificationQueueCapacity,
     logLevel: (str(values, 'log.level') ?? 'info') as LogLevel,
     logFormat: (str(values, 'log.format') ?? 'logfmt') as LogFormat,
     flagValues: flagTexts(values),

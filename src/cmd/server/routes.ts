@@ -8,7 +8,7 @@ import type { Labels } from '../../model/labels/index.js';
 import type { Engine } from '../../promql/index.js';
 import type { Queryable } from '../../storage/index.js';
 import { renderRegistry, type Logger, type Registry } from '../../util/index.js';
-import { Router, registerAPIv1, registerFederate, registerLifecycle, type RuntimeInfo, type TSDBAdmin, type TargetRetriever, type RulesRetriever, type Handler } from '../../web/index.js';
+import { Router, registerAPIv1, registerFederate, registerLifecycle, type RuntimeInfo, type TSDBAdmin, type TargetRetriever, type RulesRetriever, type AlertmanagerRetriever, type Handler } from '../../web/index.js';
 import { registerUI } from '../../web/ui/index.js';
 
 /**
@@ -53,6 +53,8 @@ export interface RouteDeps {
   readonly targets: TargetRetriever;
   /** Rule groups for `/api/v1/rules` (none: empty lists). */
   readonly rules?: RulesRetriever;
+  /** Alertmanagers for `/api/v1/alertmanagers` (none: empty lists). */
+  readonly alertmanagers?: AlertmanagerRetriever;
   readonly tsdb: TSDBAdmin;
   readonly config: () => Config | undefined;
   readonly externalLabels: () => Labels;
@@ -93,6 +95,7 @@ export function buildRouter(d: RouteDeps): PrefixedRouter {
     engine: d.engine,
     targets: d.targets,
     ...(d.rules ? { rules: d.rules } : {}),
+    ...(d.alertmanagers ? { alertmanagers: d.alertmanagers } : {}),
     tsdb: d.tsdb,
     config: d.config,
     flags: d.flags,

@@ -1,13 +1,13 @@
 /**
  * The server's rule manager: recording and alerting rules from `rule_files`, evaluated by the server's
  * engine over the same queryable as the API (the TSDB merged with `remote_read`), written to the
- * TSDB; a `ConfigApplier` for reloads (a broken rule file refuses the reload in `prepare`, before
+ * TSDB, alerts handed to the notifier; a `ConfigApplier` for reloads (a broken rule file refuses the reload in `prepare`, before
  * any component changes) and the `RulesRetriever` behind `/api/v1/rules`.
  */
 import type { Config } from '../../config/index.js';
 import type { Labels } from '../../model/labels/index.js';
 import type { Engine } from '../../promql/index.js';
-import { engineQueryFunc, loadRules, RecordingRule, RuleManager, expandAlertTemplate, type Alert, type AlertingRule, type TemplateExpander, type Group, type LoadedRules } from '../../rules/index.js';
+import { engineQueryFunc, loadRules, RecordingRule, RuleManager, expandAlertTemplate, sendAlertsTo, type Alert, type AlertingRule, type TemplateExpander, type Group, type LoadedRules, type OutgoingAlert } from '../../rules/index.js';
 import type { Appendable, Queryable } from '../../storage/index.js';
 import type { Logger, Registry } from '../../util/index.js';
 import type { AlertInfo, RuleGroupInfo, RuleInfo, RulesRetriever } from '../../web/index.js';
@@ -22,8 +22,12 @@ export interface ServerRulesDeps {
   readonly logger: Logger;
   /** The configuration's external labels (for alert templates). */
   readonly externalLabels: () => Labels;
-  /** The server's external URL (for alert templates). */
+  /** The server's external URL (for alert templates and the alerts' `generatorURL`). */
   readonly externalURL: () => string;
+  /** Where alerts go (the notifier's `send`). */
+  readonly sendAlerts: (alerts: OutgoingAlert[]) => void;
+  /** `--rules.alert.resend-delay`, ms. */
+  readonly resendDelayMs: number;
 }
 
 /** The rule manager with its reload hook and API view. */
@@ -36,7 +40,7 @@ export class ServerRules {
     const warn = (alert: string) => (err: string) => d.logger.warn({ component: 'rule manager', alert, err }, 'Expanding alert template failed');
     const expand: TemplateExpander = (alert, text, data) => expandAlertTemplate(alert, text, data, warn(alert));
     const alertContext = { externalLabels: d.externalLabels, externalURL: d.externalURL, expand };
-    this.manager = new RuleManager({ appendable: d.appendable, query: engineQueryFunc(d.engine, d.queryable), logger: d.logger, registry: d.registry, alertContext, queryable: d.queryable });
+    this.manager = new RuleManager({ appendable: d.appendable, query: engineQueryFunc(d.engine, d.queryable), logger: d.logger, registry: d.registry, alertContext, queryable: d.queryable, notify: sendAlertsTo(d.sendAlerts, d.externalURL), resendDelayMs: d.resendDelayMs });
   }
 
   /** The reload step `rules`: parse every rule file in `prepare`, swap groups in `apply`. */

@@ -21,6 +21,7 @@ import { RemoteReader, RemoteWriter, remoteReadRoute, remoteWriteRoute } from '.
 import { ServerStorage } from './storage.js';
 import { TargetSyncer } from './target-syncer.js';
 import { ServerRules } from './rules.js';
+import { ServerNotifier } from './notifier.js';
 
 /** Options of `Server`. */
 export interface ServerDeps {
@@ -50,6 +51,8 @@ export class Server {
   readonly remoteRead: RemoteReader;
   /** Recording and alerting rules from `rule_files`. */
   readonly rules: ServerRules;
+  /** Sends the rules' alerts to the Alertmanagers of `alerting`. */
+  readonly notifier: ServerNotifier;
   readonly #syncer: TargetSyncer;
   readonly #onQuit: (() => void) | undefined;
   #web: WebServer | undefined;
@@ -74,6 +77,12 @@ export class Server {
     this.#syncer = new TargetSyncer(this.scrape, this.#logger);
     this.remote = new RemoteWriter(this.#o.tsdb.path, this.#o.remote, this.registry, this.#logger);
     this.remoteRead = new RemoteReader(this.storage, this.registry, this.#logger);
+    this.notifier = new ServerNotifier({
+      logger: this.#logger,
+      registry: this.registry,
+      queueCapacity: this.#o.notificationQueueCapacity,
+      discoveryUpdateIntervalMs: this.#o.discoveryReloadIntervalMs,
+    });
     this.rules = new ServerRules({
       engine: this.engine,
       queryable: this.remoteRead.queryable,
@@ -82,13 +91,18 @@ export class Server {
       logger: this.#logger,
       externalLabels: () => externalLabels(this.reloader.current()),
       externalURL: () => this.#external.href,
+      sendAlerts: (alerts) => this.notifier.manager.send(alerts),
+      resendDelayMs: this.#o.resendDelayMs,
     });
-    // Upstream's order: remote storage, then scrape before its discovery; rules last.
+    // Upstream's order: remote storage, then scrape before its discovery, the notifier before
+    // its discovery; rules last.
     this.reloader = new ConfigReloader({ file: this.#o.configFile, logger: this.#logger, metrics: this.metrics, ...(deps.loadConfig ? { load: deps.loadConfig } : {}) })
       .add({ name: 'db_storage', apply: (cfg) => this.storage.applyConfig(cfg) })
       .add({ name: 'remote_storage', prepare: (cfg) => this.#prepareRemote(cfg), apply: (cfg) => this.#applyRemote(cfg) })
       .add({ name: 'scrape', prepare: checkScrapeClients, apply: (cfg) => this.scrape.applyConfig(cfg) })
       .add({ name: 'scrape_sd', apply: (cfg) => this.discovery.applyConfig(scrapeSDConfigs(cfg)) })
+      .add(this.notifier.applier())
+      .add(this.notifier.sdApplier())
       .add(this.rules.applier());
     this.#external = computeExternalURL(this.#o.externalURL, 0);
   }
@@ -141,6 +155,7 @@ export class Server {
       localQueryable: this.storage,
       engine: this.engine,
       rules: this.rules.retriever(),
+      alertmanagers: this.notifier.retriever(),
       targets: targetRetriever(this.scrape, { external: () => this.#external, listenPort: () => this.#listenPort }),
       tsdb: this.storage.admin,
       config: () => this.reloader.current(),
@@ -171,6 +186,7 @@ export class Server {
     this.#unsubscribe = this.discovery.subscribe((sets: TargetSets) => this.#syncer.push(sets));
     this.discovery.start();
     this.scrape.start();
+    this.notifier.start();
     this.rules.manager.start();
     this.#ready = true;
     this.metrics.ready.set(1);
@@ -198,6 +214,8 @@ export class Server {
     this.#unsubscribe?.();
     this.#logger.info('Stopping rule manager...');
     await this.rules.manager.stop();
+    this.#logger.info('Stopping notification manager...');
+    await this.notifier.stop();
     this.#logger.info('Stopping scrape manager...');
     await this.scrape.stop();
     await this.#syncer.drain();
