@@ -49,3 +49,14 @@ test('--web.read-timeout and --web.max-connections: upstream defaults, parsed va
   assert.throws(() => resolve('--web.max-connections=many'), /strconv\.ParseInt: parsing "many": invalid syntax for flag --web\.max-connections/);
   assert.throws(() => resolve('--web.read-timeout=soon'), (e: unknown) => e instanceof UsageError && /--web\.read-timeout/.test(e.message));
 });
+
+test('--rules.alert.resend-delay and --alertmanager.notification-queue-capacity: upstream defaults, parsed values, usage errors', () => {
+  const d = resolve();
+  assert.equal(d.resendDelayMs, 60_000);
+  assert.equal(d.notificationQueueCapacity, 10_000);
+  const o = resolve('--rules.alert.resend-delay=5s', '--alertmanager.notification-queue-capacity=50');
+  assert.equal(o.resendDelayMs, 5_000);
+  assert.equal(o.notificationQueueCapacity, 50);
+  assert.throws(() => resolve('--rules.alert.resend-delay=often'), (e: unknown) => e instanceof UsageError && /--rules\.alert\.resend-delay/.test(e.message));
+  assert.throws(() => resolve('--alertmanager.notification-queue-capacity=0'), /at least 1/);
+});
