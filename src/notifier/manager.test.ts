@@ -164,6 +164,14 @@ test('a batch nobody accepts is dropped: all failing, timed out, or no Alertmana
   assert.equal(hang.got.length, 2);
   assert.deepEqual(await metric(reg, 'prometheus_notifications_errors_total{'), [`prometheus_notifications_errors_total{alertmanager="http://${hang.addr}/api/v2/alerts"} 2`]);
 
+  const relabeledAway = await started(t, `alerting:\n  alertmanagers: [{static_configs: [{targets: ['${hang.addr}']}], alert_relabel_configs: [{action: drop, regex: '.*', source_labels: [alertname]}]}]`);
+  relabeledAway.m.start();
+  relabeledAway.m.send([alert(1)]);
+  await waitFor('the queue drained', () => relabeledAway.m.queueLength === 0);
+  await sleep(200);
+  assert.deepEqual(await metric(relabeledAway.reg, 'prometheus_notifications_dropped_total '), ['prometheus_notifications_dropped_total 0'], 'dropped on purpose by per-config relabeling: not counted');
+  assert.equal(hang.got.length, 2, 'nothing posted');
+
   const none = await started(t, 'alerting: {alertmanagers: []}');
   none.m.start();
   none.m.send([alert(1)]);

@@ -3,7 +3,8 @@
  * and `alert_relabel_configs`, wait in a bounded queue (`--alertmanager.notification-queue-capacity`,
  * oldest dropped when full), and leave in batches of at most 64, one batch at a time, each posted
  * to every discovered Alertmanager of every `alertmanager_config` at once (after that config's
- * own `alert_relabel_configs`). A batch that no Alertmanager accepted counts as dropped; a failed
+ * own `alert_relabel_configs`). A batch that no Alertmanager accepted counts as dropped (unless
+ * per-config relabeling dropped it everywhere, which is intended); a failed
  * request is logged and counted, never retried (rules re-send firing alerts anyway).
  *
  * Life cycle: `applyConfig` before or after `start`, `sync` with every discovery update (keys
@@ -222,10 +223,15 @@ export class NotifierManager {
     }
   }
 
-  /** Posts `alerts` to every Alertmanager at once; true when at least one accepted them. */
+  /**
+   * Posts `alerts` to every Alertmanager at once; true when at least one accepted them, or when
+   * per-config relabeling left nothing to send anywhere (an intended drop, not counted as one:
+   * upstream issue 15978).
+   */
   async #sendAll(alerts: readonly Alert[]): Promise<boolean> {
     let body: string | undefined;
     let accepted = 0;
+    let relabeledAway = false;
     const requests: Promise<void>[] = [];
     for (const set of this.#sets.values()) {
       if (set.active.length === 0) continue;
@@ -234,7 +240,10 @@ export class NotifierManager {
       const rules = set.cfg.alert_relabel_configs;
       if (rules.length > 0) {
         list = relabelAlerts(alerts, rules.map((c) => c.rule));
-        if (list.length === 0) continue;
+        if (list.length === 0) {
+          relabeledAway = true;
+          continue;
+        }
         setBody = alertsJSON(list);
       } else {
         setBody = body ??= alertsJSON(alerts);
@@ -244,7 +253,7 @@ export class NotifierManager {
       }
     }
     await Promise.all(requests);
-    return accepted > 0;
+    return accepted > 0 || (requests.length === 0 && relabeledAway);
   }
 
   async #sendOne(set: AlertmanagerSet, url: string, body: string, count: number): Promise<boolean> {
