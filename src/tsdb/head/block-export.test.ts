@@ -63,3 +63,18 @@ test('chunks fill several data pages, and a chunk larger than a page gets its ow
   assert.equal(out.length, series.length);
   out.forEach((s, i) => assert.deepEqual(s.chunks[0]!.data, series[i]!.chunks[0]!.data, `chunk of series ${i}`));
 });
+
+test('chunk bounds past one page of them (more than 65,536 chunks) stay with their series', async () => {
+  const series: Input[] = [];
+  for (let i = 0; i < 40_000; i++) {
+    const chunks = [0, 1].map((k) => ({ minT: i * 10 + k, maxT: i * 10 + k + 1, data: Uint8Array.from([0, 1, i & 255, (i >> 8) & 255, k]) }));
+    series.push({ labels: Labels.fromStrings('__name__', 'm', 'i', String(39_999 - i).padStart(5, '0')), chunks });
+  }
+  const { out, observed } = await roundTrip(series, () => undefined);
+  assert.equal(observed, 80_000);
+  out.forEach((s, j) => {
+    const i = 39_999 - j;
+    assert.equal(s.labels.get('i'), String(j).padStart(5, '0'));
+    assert.deepEqual(s.chunks.map((c) => [c.minT, c.maxT, [...c.data]]), series[i]!.chunks.map((c) => [c.minT, c.maxT, [...c.data]]));
+  });
+});

@@ -7,13 +7,13 @@
  * Why flat: a 2h range of 100k series is ~400k chunks. As one object plus one copied
  * `Uint8Array` per chunk, they all survived young-generation collections and were copied and
  * promoted: scavenges of 40-140 ms and an incremental-marking step of 55 ms while a block was
- * cut (measured at load 4-6). Here the chunk bytes go into 4 MiB pages, their bounds into a
- * growing `Float64Array`, and the only object kept per series is a pointer to its `Labels`.
+ * cut (measured at load 4-6). Here the chunk bytes go into 4 MiB pages, their bounds into pages
+ * of a `Float64Array`, and the only object kept per series is a pointer to its `Labels`.
  */
 import { Labels } from '../../model/labels/index.js';
 import { TurnSlices } from '../../util/index.js';
 import type { Interval } from '../tombstones/index.js';
-import { CHUNK_FIELDS, type PackedSeries } from './packed-series.js';
+import { CHUNK_FIELDS, META_PAGE_CHUNKS, type PackedSeries } from './packed-series.js';
 
 /** What `pack` observed about the chunks, for the compaction histograms. */
 export interface ChunkObserver {
@@ -24,10 +24,10 @@ export interface ChunkObserver {
 const PAGE_BYTES = 4 << 20;
 const SLICE_MS = 10;
 
-/** A `Float64Array`/`Int32Array` that doubles when full. */
-function grown<T extends Float64Array | Int32Array>(a: T, need: number): T {
+/** An `Int32Array` that doubles when full. */
+function grown(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
+  const b = new Int32Array(Math.max(need, a.length * 2));
   b.set(a);
   return b;
 }
@@ -38,11 +38,15 @@ export class BlockExportBuilder {
   /** Per series: index of its first chunk, chunk count. */
   #firstChunk = new Int32Array(1024);
   #chunkCount = new Int32Array(1024);
-  #meta = new Float64Array(1024 * CHUNK_FIELDS);
+  /** Chunk bounds and places, in pages of `META_PAGE_CHUNKS` chunks (never copied to grow). */
+  readonly #meta: Float64Array[] = [];
   #chunks = 0;
   readonly #pages: Uint8Array[] = [];
   #page: Uint8Array | undefined;
   #pageUsed = 0;
+  /** Label names and values of the series kept, and their UTF-16 units (sizes `pack`'s buffers). */
+  #strings = 0;
+  #units = 0;
   #open: Labels | undefined;
   #openFirst = 0;
 
@@ -66,13 +70,16 @@ export class BlockExportBuilder {
       this.#pageUsed = 0;
     }
     this.#page.set(data, this.#pageUsed);
-    this.#meta = grown(this.#meta, (this.#chunks + 1) * CHUNK_FIELDS);
-    const m = this.#chunks * CHUNK_FIELDS;
-    this.#meta[m] = minT;
-    this.#meta[m + 1] = maxT;
-    this.#meta[m + 2] = this.#pages.length - 1;
-    this.#meta[m + 3] = this.#pageUsed;
-    this.#meta[m + 4] = n;
+    const c = this.#chunks;
+    const at = c % META_PAGE_CHUNKS;
+    if (at === 0) this.#meta.push(new Float64Array(META_PAGE_CHUNKS * CHUNK_FIELDS));
+    const meta = this.#meta[this.#meta.length - 1]!;
+    const m = at * CHUNK_FIELDS;
+    meta[m] = minT;
+    meta[m + 1] = maxT;
+    meta[m + 2] = this.#pages.length - 1;
+    meta[m + 3] = this.#pageUsed;
+    meta[m + 4] = n;
     this.#pageUsed += n;
     this.#chunks++;
   }
@@ -89,45 +96,45 @@ export class BlockExportBuilder {
     this.#firstChunk[i] = this.#openFirst;
     this.#chunkCount[i] = count;
     this.#labels.push(labels);
+    const nl = labels.length;
+    this.#strings += nl * 2;
+    for (let k = 0; k < nl; k++) this.#units += labels.nameAt(k).length + labels.valueAt(k).length;
   }
 
   /**
    * The collected series sorted by labels, packed. `deletedOf` gives a series' sorted, merged
    * deleted intervals (or undefined). Works in slices of ~10 ms; the builder is spent after it.
+   * No step copies or zero-fills more than a few MiB at once: chunk data and bounds stay in the
+   * pages they were collected in, and the series are only reordered by index.
    */
   async pack(deletedOf: (labels: Labels) => readonly Interval[] | undefined, observer?: ChunkObserver): Promise<PackedSeries> {
     const slices = new TurnSlices(SLICE_MS);
     const labels = this.#labels;
-    const order = await sortInSlices(
-      Array.from({ length: labels.length }, (_, i) => i),
-      (a, b) => Labels.compare(labels[a]!, labels[b]!),
-      slices,
-    );
-    let nStrings = 0;
-    for (const l of labels) nStrings += l.length * 2;
-    const labelLens = new Int32Array(nStrings);
-    let labelBytes = Buffer.allocUnsafe(Math.max(1024, nStrings * 16));
+    const n = labels.length;
+    const order = await sortIndicesInSlices(n, (a, b) => Labels.compare(labels[a]!, labels[b]!), slices);
+    const labelLens = new Int32Array(this.#strings);
+    // Not pooled: its own ArrayBuffer, transferred as is. UTF-8 is longer than UTF-16 units
+    // only for non-ASCII text; the buffer grows if that needs more.
+    let labelBytes = Buffer.allocUnsafeSlow(this.#units + (this.#units >> 3) + 1024);
     let lb = 0;
     let li = 0;
     const putString = (str: string): void => {
       // A UTF-8 string takes at most 3 bytes per UTF-16 unit.
       if (lb + str.length * 3 > labelBytes.length) {
-        const more = Buffer.allocUnsafe(Math.max(labelBytes.length * 2, lb + str.length * 3));
+        const more = Buffer.allocUnsafeSlow(Math.max(labelBytes.length * 2, lb + str.length * 3));
         labelBytes.copy(more, 0, 0, lb);
         labelBytes = more;
       }
-      const n = labelBytes.write(str, lb, 'utf8');
-      labelLens[li++] = n;
-      lb += n;
+      const len = labelBytes.write(str, lb, 'utf8');
+      labelLens[li++] = len;
+      lb += len;
     };
-    const n = order.length;
     const labelCounts = new Int32Array(n);
     const chunkCounts = new Int32Array(n);
-    const chunkMeta = new Float64Array(this.#chunks * CHUNK_FIELDS);
+    const chunkFirst = new Int32Array(n);
     const deleted: number[] = [];
     const meta = this.#meta;
     const pages = this.#pages;
-    let ci = 0;
     for (let i = 0; i < n; i++) {
       const s = order[i]!;
       const l = labels[s]!;
@@ -137,44 +144,46 @@ export class BlockExportBuilder {
         putString(l.valueAt(k));
       }
       labelCounts[i] = nl * 2;
+      const first = this.#firstChunk[s]!;
       const count = this.#chunkCount[s]!;
+      chunkFirst[i] = first;
       chunkCounts[i] = count;
-      const from = this.#firstChunk[s]! * CHUNK_FIELDS;
-      chunkMeta.set(meta.subarray(from, from + count * CHUNK_FIELDS), ci * CHUNK_FIELDS);
       if (observer !== undefined) {
-        for (let c = from; c < from + count * CHUNK_FIELDS; c += CHUNK_FIELDS) {
-          const page = pages[meta[c + 2]!]!;
-          const off = meta[c + 3]!;
-          const len = meta[c + 4]!;
-          observer.chunk(meta[c + 1]! - meta[c]!, len >= 2 ? (page[off]! << 8) | page[off + 1]! : 0, len);
+        for (let c = first; c < first + count; c++) {
+          const page = meta[c / META_PAGE_CHUNKS >>> 0]!;
+          const m = (c % META_PAGE_CHUNKS) * CHUNK_FIELDS;
+          const data = pages[page[m + 2]!]!;
+          const off = page[m + 3]!;
+          const len = page[m + 4]!;
+          observer.chunk(page[m + 1]! - page[m]!, len >= 2 ? (data[off]! << 8) | data[off + 1]! : 0, len);
         }
       }
-      ci += count;
       const d = deletedOf(l);
       if (d !== undefined) for (const iv of d) deleted.push(i, iv.mint, iv.maxt);
       if ((i & 31) === 31 && slices.due) await slices.next();
     }
-    // A pooled Buffer may share its ArrayBuffer with others: hand over a buffer of our own.
-    const ownLabelBytes = new Uint8Array(lb);
-    ownLabelBytes.set(labelBytes.subarray(0, lb));
-    return { labelBytes: ownLabelBytes, labelBytesUsed: lb, labelLens, labelCounts, chunkCounts, chunkMeta, pages, deleted: Float64Array.from(deleted) };
+    return { labelBytes, labelBytesUsed: lb, labelLens, labelCounts, chunkCounts, chunkFirst, chunkMeta: meta, pages, deleted: Float64Array.from(deleted) };
   }
 }
 
-/** Sorts `a` by `cmp` in place (sorted runs, then merges), yielding through `slices`. */
-export async function sortInSlices<T>(a: T[], cmp: (x: T, y: T) => number, slices: TurnSlices): Promise<T[]> {
+/**
+ * The indices `0..n-1` sorted by `cmp` (stable): sorted runs, then merges, yielding through
+ * `slices`. Typed arrays throughout, so that a million indices are no million-slot JS arrays
+ * allocated in one turn.
+ */
+export async function sortIndicesInSlices(n: number, cmp: (x: number, y: number) => number, slices: TurnSlices): Promise<Int32Array> {
   const RUN = 4096;
-  for (let i = 0; i < a.length; i += RUN) {
-    const run = a.slice(i, i + RUN).sort(cmp);
-    for (let j = 0; j < run.length; j++) a[i + j] = run[j]!;
+  let src = new Int32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  for (let i = 0; i < n; i += RUN) {
+    src.subarray(i, Math.min(n, i + RUN)).sort(cmp);
     if (slices.due) await slices.next();
   }
-  let src = a;
-  let dst: T[] = new Array(a.length);
-  for (let width = RUN; width < a.length; width *= 2) {
-    for (let lo = 0; lo < a.length; lo += 2 * width) {
-      const mid = Math.min(lo + width, a.length);
-      const hi = Math.min(lo + 2 * width, a.length);
+  let dst = new Int32Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
       let i = lo;
       let j = mid;
       let k = lo;

@@ -19,8 +19,14 @@ export interface PackedSeries {
   labelCounts: Int32Array;
   /** Per series: number of chunks. */
   chunkCounts: Int32Array;
-  /** Per chunk (`CHUNK_FIELDS` doubles): minT, maxT (ms, inclusive), page, byte offset in it, byte length. */
-  chunkMeta: Float64Array;
+  /** Per series: index of its first chunk; its chunks have consecutive indices. */
+  chunkFirst: Int32Array;
+  /**
+   * Per chunk, `CHUNK_FIELDS` doubles: minT, maxT (ms, inclusive), data page, byte offset in it,
+   * byte length. Chunk `c` is at `(c % META_PAGE_CHUNKS) * CHUNK_FIELDS` of page
+   * `floor(c / META_PAGE_CHUNKS)`.
+   */
+  chunkMeta: Float64Array[];
   /** Chunk data (XOR, sample count header first); a chunk never spans two pages. */
   pages: Uint8Array[];
   /** Deleted intervals: triples (series index, mint, maxt), grouped by series, sorted. */
@@ -29,6 +35,9 @@ export interface PackedSeries {
 
 /** Doubles per chunk in `PackedSeries.chunkMeta`. */
 export const CHUNK_FIELDS = 5;
+
+/** Chunks per page of `PackedSeries.chunkMeta` (a power of two). */
+export const META_PAGE_CHUNKS = 1 << 16;
 
 /** One unpacked series: labels, chunks as views into the packed pages, deletions. */
 export interface UnpackedSeries {
@@ -42,7 +51,6 @@ export function forEachPackedSeries(p: PackedSeries, fn: (s: UnpackedSeries) => 
   const bytes = Buffer.from(p.labelBytes.buffer, p.labelBytes.byteOffset, p.labelBytesUsed);
   let li = 0;
   let lb = 0;
-  let ci = 0;
   let di = 0;
   for (let i = 0; i < p.labelCounts.length; i++) {
     const n = p.labelCounts[i]!;
@@ -54,10 +62,12 @@ export function forEachPackedSeries(p: PackedSeries, fn: (s: UnpackedSeries) => 
     }
     const labels = Labels.fromSortedFlat(kv);
     const chunks: UnpackedSeries['chunks'] = [];
-    for (let k = 0; k < p.chunkCounts[i]!; k++, ci++) {
-      const m = ci * CHUNK_FIELDS;
-      const off = p.chunkMeta[m + 3]!;
-      chunks.push({ minT: p.chunkMeta[m]!, maxT: p.chunkMeta[m + 1]!, data: p.pages[p.chunkMeta[m + 2]!]!.subarray(off, off + p.chunkMeta[m + 4]!) });
+    const first = p.chunkFirst[i]!;
+    for (let c = first; c < first + p.chunkCounts[i]!; c++) {
+      const meta = p.chunkMeta[c / META_PAGE_CHUNKS >>> 0]!;
+      const m = (c % META_PAGE_CHUNKS) * CHUNK_FIELDS;
+      const off = meta[m + 3]!;
+      chunks.push({ minT: meta[m]!, maxT: meta[m + 1]!, data: p.pages[meta[m + 2]!]!.subarray(off, off + meta[m + 4]!) });
     }
     let deleted: Interval[] | undefined;
     while (di < p.deleted.length && p.deleted[di] === i) {
@@ -70,5 +80,6 @@ export function forEachPackedSeries(p: PackedSeries, fn: (s: UnpackedSeries) => 
 
 /** The transfer list for `postMessage` of a packed range (all its buffers). */
 export function transferables(p: PackedSeries): ArrayBuffer[] {
-  return [p.labelBytes.buffer, p.labelLens.buffer, p.labelCounts.buffer, p.chunkCounts.buffer, p.chunkMeta.buffer, ...p.pages.map((d) => d.buffer), p.deleted.buffer] as ArrayBuffer[];
+  const views = [p.labelBytes, p.labelLens, p.labelCounts, p.chunkCounts, p.chunkFirst, ...p.chunkMeta, ...p.pages, p.deleted];
+  return views.map((v) => v.buffer as ArrayBuffer);
 }
