@@ -10,6 +10,8 @@
  * same file path and name. An evaluation that
  * overruns skips the ticks it missed (counted in `prometheus_rule_group_iterations_missed_total`).
  * Evaluation errors are logged and counted and never stop the group.
+ * After each alerting rule's successful evaluation, its alerts due to be sent go to `notify`
+ * (upstream's `sendAlerts`, before the rule's output is written).
  */
 import { Labels } from '../model/labels/index.js';
 import { STALE_NAN } from '../model/value/index.js';

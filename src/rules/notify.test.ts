@@ -5,6 +5,12 @@ import type { Sample } from '../promql/index.js';
 import { AlertingRule, RESOLVED_RETENTION_MS, type Alert } from './alerting-rule.js';
 import { queryEscape, sendAlertsTo, tableLinkForExpression, type OutgoingAlert } from './notify.js';
 import { parseRules } from './rule-file.js';
+import { Engine } from '../promql/index.js';
+import { MemoryStorage } from '../storage/memory/index.js';
+import { createLogger } from '../util/index.js';
+import { Group } from './group.js';
+import { GroupMetrics } from './group-metrics.js';
+import { engineQueryFunc } from './query-func.js';
 
 function rule(body: string): AlertingRule {
   const r = parseRules(`groups:\n- name: g\n  rules:\n${body}`);
@@ -91,4 +97,29 @@ test('sendAlertsTo: startsAt is when it fired, endsAt the resolve time or the va
       [{ labels: '{alertname="A", job="j"}', annotations: '{s="x"}', startsAt: 10_000, endsAt: 20_000, generatorURL: 'http://h:9090/p/graph?g0.expr=up+%3D%3D+0&g0.tab=1' }],
     ],
   );
+});
+
+test('a group hands each alerting rule\'s due alerts to notify after evaluating it, with its interval and resend delay', async () => {
+  const s = new MemoryStorage();
+  const spec = parseRules('groups:\n- name: g\n  interval: 10s\n  rules:\n  - alert: Always\n    expr: vector(1)\n  - record: r\n    expr: vector(2)\n  - alert: Never\n    expr: vector(1) == 0\n').groups[0]!;
+  const calls: { expr: string; n: number; validUntil: number[] }[] = [];
+  const g = new Group({
+    file: 'f.yml',
+    spec,
+    intervalMs: 10_000,
+    appendable: s,
+    query: engineQueryFunc(new Engine(), s),
+    logger: createLogger({ level: 'error', write: () => {} }),
+    metrics: new GroupMetrics(),
+    notify: (expr, alerts) => calls.push({ expr, n: alerts.length, validUntil: alerts.map((a) => a.validUntil) }),
+    resendDelayMs: 5_000,
+  });
+  await g.evalAt(100_000);
+  await g.evalAt(110_000);
+  assert.deepEqual(calls, [
+    { expr: 'vector(1)', n: 1, validUntil: [100_000 + 4 * 10_000] },
+    { expr: 'vector(1) == 0', n: 0, validUntil: [] },
+    { expr: 'vector(1)', n: 1, validUntil: [110_000 + 4 * 10_000] },
+    { expr: 'vector(1) == 0', n: 0, validUntil: [] },
+  ]);
 });

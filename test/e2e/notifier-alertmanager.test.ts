@@ -2,9 +2,11 @@
  * Ignis' notifier against the real Alertmanager (Debian's 0.25): an alerting rule fires and the
  * alert, with its templated labels, annotations, external labels and generator URL, shows up in
  * Alertmanager's `/api/v2/alerts` and in `amtool alert query`; the rule resolves, Ignis sends
- * the resolved alert, and Alertmanager no longer lists it as active. `/api/v1/alertmanagers` and the notifier metrics say what
+ * the resolved alert, and Alertmanager no longer lists it as active. A reload with another
+ * `alerting:` section takes effect. `/api/v1/alertmanagers` and the notifier metrics say what
  * happened.
  */
+import { writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPeer } from './peer-process.js';
@@ -33,7 +35,7 @@ test('an Ignis alert reaches the real Alertmanager, and its resolution too', { s
   const target = await startBrokenTarget(t, 1);
   const rulesFile = writeNotifierRules(t);
   const cfg = notifierConfig(rulesFile, target.port, `  alertmanagers:\n  - static_configs: [{targets: ['127.0.0.1:${am.port}']}]\n    timeout: 5s`);
-  const ignis = await startIgnis({ config: cfg, args: ['--rules.alert.resend-delay=2s'] });
+  const ignis = await startIgnis({ config: cfg, args: ['--rules.alert.resend-delay=2s', '--web.enable-lifecycle'] });
   t.after(() => ignis.stop());
 
   const amURL = `http://127.0.0.1:${am.port}/api/v2/alerts`;
@@ -77,5 +79,23 @@ test('an Ignis alert reaches the real Alertmanager, and its resolution too', { s
     // the resolved alerts it received.
     const resolved = await selfMetric(am.base, 'alertmanager_alerts_received_total', '{status="resolved",version="v2"}');
     assert.ok((resolved ?? 0) >= 1, `resolved alerts received: ${resolved}`);
+  });
+
+  await t.test('a reload with another alerting section changes where alerts go', async () => {
+    const next = notifierConfig(
+      rulesFile,
+      target.port,
+      `  alertmanagers:\n  - static_configs: [{targets: ['127.0.0.1:${am.port}', 'localhost:1']}]\n    path_prefix: /\n    relabel_configs: [{source_labels: [__address__], regex: 'localhost:.*', action: drop}]`,
+    );
+    writeFileSync(ignis.configPath, next);
+    const res = await fetch(`${ignis.base}/-/reload`, { method: 'POST' });
+    assert.equal(res.status, 200, await res.text());
+    const want = { activeAlertmanagers: [{ url: amURL }], droppedAlertmanagers: [{ url: 'http://localhost:1/api/v2/alerts' }] };
+    await eventually('the new Alertmanager list', 30_000, async () => {
+      const body = (await (await fetch(`${ignis.base}/api/v1/alertmanagers`)).json()) as { data: unknown };
+      return JSON.stringify(body.data) === JSON.stringify(want) ? true : undefined;
+    });
+    target.setBroken(1);
+    await eventually('the alert firing again after the reload', 60_000, async () => (await amAlerts(am.base)).find((a) => a.labels.alertname === 'AppBroken'));
   });
 });
