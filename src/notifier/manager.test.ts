@@ -201,7 +201,7 @@ test('reload keeps the queue and the Alertmanagers of unchanged configs; relabel
       `    timeout: ${timeout}`,
       '    relabel_configs: [{source_labels: [__address__], regex: "localhost.*", action: drop}]',
     ].join('\n');
-  const { m } = await started(t, yaml('5s'));
+  const { m, reg } = await started(t, yaml('5s'));
   assert.deepEqual(m.alertmanagers(), [`http://${am.addr}/api/v2/alerts`]);
   assert.deepEqual(m.droppedAlertmanagers(), ['http://localhost:1/api/v2/alerts']);
   m.send([alert(1)]);
@@ -213,9 +213,16 @@ test('reload keeps the queue and the Alertmanagers of unchanged configs; relabel
   m.sync(staticSets(config(yaml('6s'))));
   m.start();
   await waitFor('the queued alert', () => am.got.length === 1);
+  const sent = `prometheus_notifications_sent_total{alertmanager="http://${am.addr}/api/v2/alerts"}`;
+  await waitFor('the send counted', async () => (await metric(reg, `${sent} 1`)).length === 1);
+  await m.applyConfig(config(yaml('7s')));
+  m.sync(staticSets(config(yaml('7s'))));
+  assert.deepEqual(await metric(reg, sent), [`${sent} 1`], 'a reload finding the same Alertmanager keeps its counters');
   await assert.rejects(m.applyConfig(config(`alerting:\n  alertmanagers: [{static_configs: [{targets: ['x:1']}], tls_config: {ca_file: /nonexistent/ca.pem}}]`)), /nonexistent/);
   assert.deepEqual(m.alertmanagers(), [`http://${am.addr}/api/v2/alerts`], 'a config that cannot be used changes nothing');
   await assert.rejects(NotifierManager.check(config(`alerting:\n  alertmanagers: [{static_configs: [{targets: ['x:1']}], tls_config: {ca_file: /nonexistent/ca.pem}}]`)), /config-0: .*nonexistent/);
+  m.sync(new Map([['config-0', []]]));
+  assert.deepEqual(await metric(reg, sent), [], 'an Alertmanager discovery no longer finds loses its series');
 });
 
 test('notifierSDConfigs keys each alertmanager_config as config-<i>', () => {

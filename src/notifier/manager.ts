@@ -129,7 +129,8 @@ export class NotifierManager {
     this.#external = cfg.externalLabels;
     this.#relabel = cfg.alerting.alert_relabel_configs.map((c) => c.rule);
     this.#sets = next;
-    this.#pruneMetrics();
+    // Metrics of Alertmanagers that went away are removed at the next `sync`, once discovery
+    // has filled the new sets: a changed config that finds the same ones keeps their counters.
     const unused = [...old.entries()].filter(([k, s]) => next.get(k) !== s).map(([, s]) => s);
     await Promise.allSettled(unused.map((s) => s.close()));
   }
