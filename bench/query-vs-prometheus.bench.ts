@@ -4,7 +4,9 @@
  * default) at the same time; after `--ingest` seconds every query of run-peer.mjs' fixed set
  * (read from that file, instant and range) is sent to both servers in turn — never to both at
  * once, the order swapped on every repetition — so that both see the same data and the same
- * machine load. One untimed warm-up per server and query, then `--reps` timed ones (9 by
+ * machine load. First `--warmup` untimed rounds over the instant queries (2 by default: a fresh
+ * Ignis answers its first requests 3-5 times slower, the JIT not having compiled the query path
+ * yet), then per server and query one untimed warm-up and `--reps` timed ones (9 by
  * default: on the shared two-core machine a quarter or more of either server's requests land
  * behind other work and take 2-4 times the median, so a median of 5 moved by 30% and more
  * between runs).
@@ -16,7 +18,7 @@
  * here are signalled.
  *
  *   node dist/bench/query-vs-prometheus.bench.js [--targets 10] [--series 10000] [--ingest 150]
- *        [--reps 9] [--range 150] [--base-port 29500]
+ *        [--reps 9] [--warmup 2] [--range 150] [--base-port 29500]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     series: { type: 'string', default: '10000' },
     ingest: { type: 'string', default: '150' },
     reps: { type: 'string', default: '9' },
+    warmup: { type: 'string', default: '2' },
     range: { type: 'string', default: '150' },
     'base-port': { type: 'string', default: '29500' },
   },
@@ -41,6 +44,7 @@ const K = Number(args.targets);
 const M = Number(args.series);
 const INGEST_S = Number(args.ingest);
 const REPS = Number(args.reps);
+const WARMUP = Number(args.warmup);
 const RANGE_S = Number(args.range);
 const BASE = Number(args['base-port']);
 const PROM_PORT = BASE + K + 1;
@@ -104,6 +108,15 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** The API path of `expr` as an instant query now, or a range query over the last `--range` seconds. */
+function queryPath(type: 'instant' | 'range', expr: string): string {
+  const now = Date.now() / 1000;
+  const q = encodeURIComponent(expr);
+  return type === 'instant'
+    ? `/api/v1/query?query=${q}&time=${now.toFixed(3)}`
+    : `/api/v1/query_range?query=${q}&start=${(now - RANGE_S).toFixed(3)}&end=${now.toFixed(3)}&step=15s`;
+}
+
 /** Result size of a query answer: series count, 1 for scalars/strings, or the error text. */
 function resultSize(body: string): number | string {
   const j = JSON.parse(body) as { status: string; error?: string; data?: { result: unknown } };
@@ -132,6 +145,13 @@ async function main(): Promise<void> {
     console.error(`# both servers ready; ingesting ${INGEST_S} s`);
     await sleep(INGEST_S * 1000);
     const servers: Array<['ignis' | 'prometheus', number]> = [['ignis', IGNIS_PORT], ['prometheus', PROM_PORT]];
+    // Untimed rounds over the instant set first: a freshly started Ignis answers its first
+    // requests 3-5 times slower than later ones (the JIT has not compiled the query path yet).
+    for (let round = 0; round < WARMUP; round++) {
+      for (const [, tpl] of querySet()) {
+        for (const [, port] of round % 2 === 0 ? servers : [...servers].reverse()) await get(port, queryPath('instant', tpl.replace('{tport}', String(BASE))));
+      }
+    }
     let atOrBelow = 0;
     let withMargin = 0;
     let total = 0;
@@ -142,12 +162,7 @@ async function main(): Promise<void> {
         const size: Record<string, number | string> = {};
         for (let rep = 0; rep <= REPS; rep++) {
           for (const [server, port] of rep % 2 === 0 ? servers : [...servers].reverse()) {
-            const now = Date.now() / 1000;
-            const q = encodeURIComponent(expr);
-            const path = type === 'instant'
-              ? `/api/v1/query?query=${q}&time=${now.toFixed(3)}`
-              : `/api/v1/query_range?query=${q}&start=${(now - RANGE_S).toFixed(3)}&end=${now.toFixed(3)}&step=15s`;
-            const r = await get(port, path);
+            const r = await get(port, queryPath(type, expr));
             if (rep === 0) size[server] = resultSize(r.body);
             else lat[server]!.push(r.ms);
           }
@@ -166,7 +181,7 @@ async function main(): Promise<void> {
         }));
       }
     }
-    console.log(JSON.stringify({ kind: 'summary', targets: K, series: M, ingest_s: INGEST_S, reps: REPS, medians_at_or_below_prometheus: atOrBelow, medians_at_or_below_0_9x: withMargin, queries: total, loadavg: readFileSync('/proc/loadavg', 'utf8').trim() }));
+    console.log(JSON.stringify({ kind: 'summary', targets: K, series: M, ingest_s: INGEST_S, reps: REPS, warmup_rounds: WARMUP, medians_at_or_below_prometheus: atOrBelow, medians_at_or_below_0_9x: withMargin, queries: total, loadavg: readFileSync('/proc/loadavg', 'utf8').trim() }));
   } finally {
     for (const c of children.reverse()) await stop(c);
     rmSync(work, { recursive: true, force: true });
