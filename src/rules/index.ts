@@ -13,3 +13,8 @@ export { expandAlertTemplate } from './go-template-exec.js';
 export { Group } from './group.js';
 export { RuleManager, loadRules, type LoadedRules } from './manager.js';
 export { sendAlertsTo, tableLinkForExpression, queryEscape, type NotifyFunc, type OutgoingAlert } from './notify.js';
+/** For `ignis tool test rules`: decoding its test files with go-yaml's strict texts, and groups it drives itself. */
+export { Decoder, HardDecodeError, parseYamlSource, type YamlSource } from './yaml-decode.js';
+export { GroupMetrics } from './group-metrics.js';
+export { formatFloat } from './go-format.js';
+export type { RuleGroupSpec } from './rule-file.js';

@@ -6,6 +6,7 @@ import { checkConfigCommand } from './check-config.js';
 import { checkMetricsCommand } from './check-metrics.js';
 import { checkRulesCommand } from './check-rules.js';
 import { checkWebConfigCommand } from './check-web-config.js';
+import { testRulesCommand } from './test-rules.js';
 import { tsdbCommand } from './tsdb-command.js';
 
 /** `ignis tool check …` */
@@ -20,5 +21,8 @@ const checkCommand = verbGroup(
   ]),
 );
 
+/** `ignis tool test …` */
+const testCommand = verbGroup('ignis tool test', 'Unit testing.', new Map([['rules', testRulesCommand]]));
+
 /** `ignis tool` (promtool) */
-export const toolCommand = verbGroup('ignis tool', 'Tooling for the Prometheus monitoring system (promtool).', new Map([['check', checkCommand], ['tsdb', tsdbCommand]]));
+export const toolCommand = verbGroup('ignis tool', 'Tooling for the Prometheus monitoring system (promtool).', new Map([['check', checkCommand], ['test', testCommand], ['tsdb', tsdbCommand]]));

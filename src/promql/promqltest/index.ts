@@ -6,3 +6,4 @@ export { parseScript, ScriptError, type Command, type EvalCommand, type LoadComm
 export { runScript, SkipReason, TEST_ENGINE_SETTINGS, type EvalOutcome } from './runner.js';
 export { summarize, renderTable, type FileSummary } from './report.js';
 export { almostEqual } from './compare.js';
+export { hasHistograms, splitHistogramItems } from './load-lines.js';
