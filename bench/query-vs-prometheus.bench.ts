@@ -4,9 +4,9 @@
  * default) at the same time; after `--ingest` seconds every query of run-peer.mjs' fixed set
  * (read from that file, instant and range) is sent to both servers in turn — never to both at
  * once, the order swapped on every repetition — so that both see the same data and the same
- * machine load. First `--warmup` untimed rounds over the instant queries (2 by default: a fresh
- * Ignis answers its first requests 3-5 times slower, the JIT not having compiled the query path
- * yet), then per server and query one untimed warm-up and `--reps` timed ones (9 by
+ * machine load. First `--warmup` untimed rounds over the set, instant and range (1 by default:
+ * a fresh Ignis answers its first requests 3-5 times slower, the JIT not having compiled the
+ * query paths yet), then per server and query one untimed warm-up and `--reps` timed ones (9 by
  * default: on the shared two-core machine a quarter or more of either server's requests land
  * behind other work and take 2-4 times the median, so a median of 5 moved by 30% and more
  * between runs).
@@ -18,7 +18,7 @@
  * here are signalled.
  *
  *   node dist/bench/query-vs-prometheus.bench.js [--targets 10] [--series 10000] [--ingest 150]
- *        [--reps 9] [--warmup 2] [--range 150] [--base-port 29500]
+ *        [--reps 9] [--warmup 1] [--range 150] [--base-port 29500]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ const { values: args } = parseArgs({
     series: { type: 'string', default: '10000' },
     ingest: { type: 'string', default: '150' },
     reps: { type: 'string', default: '9' },
-    warmup: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '1' },
     range: { type: 'string', default: '150' },
     'base-port': { type: 'string', default: '29500' },
   },
@@ -145,11 +145,13 @@ async function main(): Promise<void> {
     console.error(`# both servers ready; ingesting ${INGEST_S} s`);
     await sleep(INGEST_S * 1000);
     const servers: Array<['ignis' | 'prometheus', number]> = [['ignis', IGNIS_PORT], ['prometheus', PROM_PORT]];
-    // Untimed rounds over the instant set first: a freshly started Ignis answers its first
-    // requests 3-5 times slower than later ones (the JIT has not compiled the query path yet).
+    // Untimed rounds over the set first: a freshly started Ignis answers its first requests 3-5
+    // times slower than later ones (the JIT has not compiled the query paths yet).
     for (let round = 0; round < WARMUP; round++) {
       for (const [, tpl] of querySet()) {
-        for (const [, port] of round % 2 === 0 ? servers : [...servers].reverse()) await get(port, queryPath('instant', tpl.replace('{tport}', String(BASE))));
+        for (const type of ['instant', 'range'] as const) {
+          for (const [, port] of round % 2 === 0 ? servers : [...servers].reverse()) await get(port, queryPath(type, tpl.replace('{tport}', String(BASE))));
+        }
       }
     }
     let atOrBelow = 0;
