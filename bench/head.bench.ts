@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { Labels } from '../src/model/labels/index.js';
 import { Head } from '../src/tsdb/head/index.js';
 import { loadSharedModel, modelSeriesLabels, type ModelState, type ModelTarget } from './support/shared-model.js';
+import { mainThreadCpuMs as threadCpuPreciseMs } from './support/thread-cpu.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,28 +47,6 @@ const STEP_MS = 15_000;
 const SLOW_MS = args['log-slow-ms'] !== undefined ? Number(args['log-slow-ms']) : Infinity;
 /** The round being timed, for `slowLog`. */
 let currentRound = -1;
-
-/** Open `/proc/thread-self/schedstat` of the main thread (-1: none), and a buffer to read it into. */
-const schedFd = ((): number => {
-  try {
-    return fs.openSync('/proc/thread-self/schedstat', 'r');
-  } catch {
-    return -1;
-  }
-})();
-const schedBuf = Buffer.alloc(128);
-
-/**
- * Main-thread CPU time in ms from `/proc/thread-self/schedstat` (nanoseconds on a CPU; one read
- * costs ~2 µs), or NaN without it. Wall time on a shared machine counts waiting for a CPU: a batch
- * that took 80 ms of wall time but 8 ms of CPU waited; one that took 80 ms of CPU is the head's.
- */
-function threadCpuPreciseMs(): number {
-  if (schedFd < 0) return NaN;
-  const n = fs.readSync(schedFd, schedBuf, 0, schedBuf.length, 0);
-  const s = schedBuf.toString('latin1', 0, n);
-  return Number(s.slice(0, s.indexOf(' '))) / 1e6;
-}
 
 /** One diagnosis line on stderr (`--log-slow-ms`): what was slow, in which round, when. */
 function slowLog(what: string): void {
