@@ -10,6 +10,7 @@
  *    `alert_rule_test`s with `ts ≤ start+eval_time < ts+ei` are checked after step `ts`: firing
  *    alerts only, pooled by alert name across groups, compared as sorted sets.
  * 4. `promql_expr_test`s run afterwards as instant queries (lookback 5m).
+ * 5. With `debug`, every stored series up to the last evaluation is dumped (Go's `Matrix` text).
  *
  * Every failure is returned as promtool's text; an empty list means the group passed.
  */
@@ -17,7 +18,7 @@ import { formatDuration } from '../../model/duration/index.js';
 import { Labels } from '../../model/labels/index.js';
 import { parseExpr, parseSeriesDesc, ALL_FEATURES, Engine, STALE_NAN, type Expr } from '../../promql/index.js';
 import { hasHistograms, parseScript, splitHistogramItems } from '../../promql/promqltest/index.js';
-import { AlertingRule, engineQueryFunc, expandAlertTemplate, Group, GroupMetrics, type RuleGroupSpec } from '../../rules/index.js';
+import { AlertingRule, engineQueryFunc, expandAlertTemplate, formatFloat, Group, GroupMetrics, type RuleGroupSpec } from '../../rules/index.js';
 import { MemoryStorage } from '../../storage/memory/index.js';
 import { createLogger, errorMessage } from '../../util/index.js';
 import type { TestGroup } from './test-rules-file.js';
@@ -37,6 +38,8 @@ export interface GroupRunSettings {
   readonly groupOrder: ReadonlyMap<string, number>;
   /** Loads the rule groups (throws a list of messages as `RuleLoadErrors`). */
   readonly loadGroups: () => readonly LoadedGroup[];
+  /** `--debug`: receives every stored series (input and rule output) after the checks. */
+  readonly debug?: (text: string) => void;
 }
 
 /** Rule files that did not load: one promtool message each. */
@@ -230,7 +233,23 @@ export async function runTestGroup(tg: TestGroup, settings: GroupRunSettings): P
     got.sort((a, b) => Labels.compare(a.labels, b.labels));
     if (!sameSamples(exp, got, settings.fuzzyCompare)) errs.push(`${head},\n        exp: ${samplesString(exp)}\n        got: ${samplesString(got)}`);
   }
+  if (settings.debug) settings.debug(await dumpAll(engine, storage, mint, maxEvalTime(tg)));
   return errs;
+}
+
+/**
+ * Every stored series over `[0, span]` after `mint` (span rounded up to the next whole second),
+ * as Go prints a `Matrix`: `<labels> =>` and one `<value> @[<ms>]` line per sample; or the
+ * query's error.
+ */
+async function dumpAll(engine: Engine, storage: MemoryStorage, mint: number, span: number): Promise<string> {
+  const secs = Math.floor((span + 1000) / 1000) * 1000;
+  const q = `{__name__=~".+"}[${formatDuration(secs)}]`;
+  const r = await engine.instantQueryOf(storage, parseExpr(q, ALL_FEATURES), q, mint + secs).exec();
+  if (r.error) return `Error executing query: ${errorMessage(r.error)}\n`;
+  if (r.value?.type !== 'matrix') return '';
+  const series = r.value.series.map((s) => `${s.metric.toString()} =>\n${Array.from(s.f, (f, i) => `${formatFloat(f, 'f', -1)} @[${s.t[i]}]`).join('\n')}`);
+  return `${series.join('\n')}\n`;
 }
 
 /** An `eval_time` as promtool prints it (Prometheus duration text). */

@@ -281,3 +281,10 @@ test('same output as promtool 2.42 on files using only its features', { skip: sk
       assert.deepEqual({ ...ours, stderr: sortPair(ours.stderr) }, { code: p.status, stdout: p.stdout, stderr: sortPair(p.stderr) }, args.join(' '));
     }
   }));
+
+test('--debug dumps the stored series of each group to stderr, as Go prints a Matrix', () =>
+  withFiles({ 't.yml': 'tests:\n  - input_series: [{series: "a{x=\\"1\\"}", values: "1 2.5"}]\n    promql_expr_test: [{expr: a, eval_time: 1m, exp_samples: [{labels: "a{x=\\"1\\"}", value: 2.5}]}]\n' }, async (dir) => {
+    const r = await ignis(['--debug', 't.yml'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '{__name__="a", x="1"} =>\n2.5 @[60000]\n');
+  }));

@@ -1,5 +1,5 @@
 /**
- * `ignis tool test rules [--run=<regex>...] [--ignore-unknown-fields] [--junit=<file>] FILE...`
+ * `ignis tool test rules [--run=<regex>...] [--ignore-unknown-fields] [--debug] [--junit=<file>] FILE...`
  * (`promtool test rules`): runs rule unit-test files (see test-rules-file.ts for the format,
  * test-rules-group.ts for how a group runs) and reports like promtool 2.42:
  *
@@ -29,6 +29,7 @@ const spec: CommandSpec = {
     { name: 'run', type: 'string', multiple: true, default: [], placeholder: '<regex>', help: 'If set, will only run test groups whose names match the regular expression. Can be specified multiple times.' },
     { name: 'ignore-unknown-fields', type: 'boolean', default: false, help: 'Ignore unknown fields in the rule files. This is useful when you want to extend rule files with custom metadata.' },
     { name: 'enable-feature', type: 'string', multiple: true, default: [], placeholder: '<feature>', help: 'Accepted for promtool compatibility; every PromQL parser feature is on.' },
+    { name: 'debug', type: 'boolean', default: false, help: 'Enable unit test debugging: dump every stored series of each test group to stderr.' },
     { name: 'junit', type: 'string', default: '', placeholder: '<file>', help: 'File path to store JUnit XML test results.' },
   ],
   args: '<test-rule-file>...',
@@ -38,6 +39,7 @@ const spec: CommandSpec = {
 interface RunSettings {
   readonly run: RegExp | undefined;
   readonly ignoreUnknownFields: boolean;
+  readonly debug: boolean;
 }
 
 /** Rule-file patterns relative to the test file's directory, expanded (unmatched: a warning). */
@@ -93,7 +95,7 @@ async function testFile(file: string, settings: RunSettings, io: CommandIO): Pro
   const loadGroups = loader(ruleFiles, settings);
   for (const [i, tg] of f.tests.entries()) {
     if (settings.run !== undefined && !settings.run.test(tg.name)) continue;
-    const errs = await runTestGroup(tg, { evalIntervalMs: ei, fuzzyCompare: f.fuzzyCompare, groupOrder, loadGroups });
+    const errs = await runTestGroup(tg, { evalIntervalMs: ei, fuzzyCompare: f.fuzzyCompare, groupOrder, loadGroups, ...(settings.debug ? { debug: io.stderr } : {}) });
     suite.cases.push({ name: tg.name !== '' ? tg.name : `unnamed#${i}`, failures: errs });
     errors.push(...errs);
   }
@@ -126,7 +128,7 @@ export const testRulesCommand: Command = {
     } catch (e) {
       throw new UsageError(`invalid --run pattern: ${(e as Error).message}`, spec);
     }
-    const settings: RunSettings = { run, ignoreUnknownFields: flags.values['ignore-unknown-fields'] === true };
+    const settings: RunSettings = { run, ignoreUnknownFields: flags.values['ignore-unknown-fields'] === true, debug: flags.values['debug'] === true };
     let failed = false;
     const suites: JunitSuite[] = [];
     for (const file of files) {
