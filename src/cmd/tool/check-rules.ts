@@ -8,10 +8,9 @@
  * Names are validated as Prometheus 3 does (UTF-8) unless `--name-validation-scheme=legacy`,
  * which gives 2.42's checks; `--enable-feature` turns on PromQL parser features.
  */
-import { statSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { Command } from '../command.js';
-import { UsageError, type CommandSpec } from '../flags.js';
+import type { CommandSpec } from '../flags.js';
+import { requireExistingFiles } from './existing-files.js';
 import { checkRuleFileReport } from './check-rules-file.js';
 import { lintsDuplicateRules, parserFeatures, warnUnknownLints } from './check-rules-options.js';
 
@@ -37,12 +36,7 @@ export const checkRulesCommand: Command = {
   spec,
   async run(flags, io) {
     const files = flags.positionals;
-    if (files.length === 0) throw new UsageError("required argument 'rule-files' not provided", spec);
-    for (const f of files) {
-      const st = statSync(f, { throwIfNoEntry: false });
-      if (st === undefined) throw new UsageError(`path '${f}' does not exist`, spec);
-      if (st.isDirectory()) throw new UsageError(`'${basename(f)}' is a directory`, spec);
-    }
+    requireExistingFiles(files, 'rule-files', spec);
     const parser = parserFeatures((flags.values['enable-feature'] as string[] | undefined) ?? [], io);
     const lint = String(flags.values['lint'] ?? 'duplicate-rules');
     warnUnknownLints(lint, io);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Labels } from '../../model/labels/index.js';
 import { findBinary, skipWithoutBinary } from '../../../test/support/peers.js';
 import type { CommandIO } from '../command.js';
-import { parseFlags } from '../flags.js';
+import { parseFlags, UsageError } from '../flags.js';
 import { testRulesCommand } from './test-rules.js';
 import { decodeTestFile, TestFileError } from './test-rules-file.js';
 import { alertsString, goDurationString, goFloatE, samplesString } from './test-rules-format.js';
@@ -288,3 +288,10 @@ test('--debug dumps the stored series of each group to stderr, as Go prints a Ma
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '{__name__="a", x="1"} =>\n2.5 @[60000]\n');
   }));
+
+test('usage errors: no file, a missing file, a directory (as 2.42)', async () => {
+  const isUsage = (msg: string) => (e: unknown) => e instanceof UsageError && e.message === msg;
+  await assert.rejects(ignis([], tmpdir()), isUsage("required argument 'test-rule-file' not provided"));
+  await assert.rejects(ignis(['nope.yml'], tmpdir()), isUsage("path 'nope.yml' does not exist"));
+  await assert.rejects(ignis(['/tmp/'], tmpdir()), isUsage("'tmp' is a directory"));
+});

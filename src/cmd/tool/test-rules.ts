@@ -11,13 +11,14 @@
  * Exit code 0 when every file passed, 1 otherwise. The `@` modifier and negative offsets are
  * always on; `--enable-feature` turns on the other PromQL parser features.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { goGlob } from '../../config/index.js';
 import { ALL_FEATURES } from '../../promql/index.js';
 import { parseRuleFile } from '../../rules/index.js';
 import type { Command, CommandIO } from '../command.js';
 import { UsageError, type CommandSpec } from '../flags.js';
+import { requireExistingFiles } from './existing-files.js';
 import { decodeTestFile, TestFileError, type UnitTestFile } from './test-rules-file.js';
 import { RuleLoadErrors, runTestGroup, type LoadedGroup } from './test-rules-group.js';
 import { junitXml, type JunitSuite } from './test-rules-junit.js';
@@ -115,12 +116,7 @@ export const testRulesCommand: Command = {
   spec,
   async run(flags, io) {
     const files = flags.positionals;
-    if (files.length === 0) throw new UsageError("required argument 'test-rule-file' not provided", spec);
-    for (const f of files) {
-      const st = statSync(f, { throwIfNoEntry: false });
-      if (st === undefined) throw new UsageError(`path '${f}' does not exist`, spec);
-      if (st.isDirectory()) throw new UsageError(`'${basename(f)}' is a directory`, spec);
-    }
+    requireExistingFiles(files, 'test-rule-file', spec);
     const runs = (flags.values['run'] as string[] | undefined) ?? [];
     let run: RegExp | undefined;
     try {
