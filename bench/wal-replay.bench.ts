@@ -11,10 +11,10 @@
  * when present. Snappy-compressed by default, as Prometheus 2.42 writes it (`--no-compress`).
  *
  *   node dist/bench/wal-replay.bench.js [--series 1000000] [--hours 2] [--per-target 1000]
- *     [--no-prometheus] [--keep DIR]
+ *     [--no-prometheus] [--keep DIR] [--log-slow-ms MS]
  *
  * Prints JSON lines:
- *   {"bench":"wal_write",…}  {"bench":"wal_replay","impl":"ignis","seconds":…,"max_event_loop_delay_ms":…}
+ *   {"bench":"wal_write",…}  {"bench":"wal_replay","impl":"ignis","seconds":…,"max_event_loop_delay_ms":…,"max_event_loop_delay_cpu_ms":…}
  *   {"bench":"wal_replay","impl":"prometheus",…}  {"bench":"wal_replay_ratio",…}
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
     'no-compress': { type: 'boolean', default: false },
     'no-prometheus': { type: 'boolean', default: false },
     keep: { type: 'string' },
+    'log-slow-ms': { type: 'string', default: '0' },
   },
 });
 const SERIES = Number(args.series);
@@ -45,6 +46,8 @@ const HOURS = Number(args.hours);
 const PER_TARGET = Number(args['per-target']);
 const STEP = 15_000;
 const COMPRESS = !args['no-compress'];
+/** Loop gaps longer than this (ms of wall time) are logged on stderr with their CPU time; 0: none. */
+const SLOW_MS = Number(args['log-slow-ms']);
 
 /** Values of one target per step: the shared model when present, else a simple synthetic mix. */
 interface Source {
@@ -140,11 +143,34 @@ function threadCpuMs(): number {
   }
 }
 
+/** Open `/proc/thread-self/schedstat` of the main thread (-1: none), and a buffer to read it into. */
+const schedFd = ((): number => {
+  try {
+    return fs.openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    return -1;
+  }
+})();
+const schedBuf = Buffer.alloc(128);
+
+/**
+ * Main-thread CPU time in ms from `/proc/thread-self/schedstat` (ns on a CPU), or NaN. A loop gap
+ * of 80 ms wall but 8 ms CPU waited for a core on a busy machine; 80 ms of CPU is replay's own.
+ */
+function threadCpuPreciseMs(): number {
+  if (schedFd < 0) return NaN;
+  const n = fs.readSync(schedFd, schedBuf, 0, schedBuf.length, 0);
+  const s = schedBuf.toString('latin1', 0, n);
+  return Number(s.slice(0, s.indexOf(' '))) / 1e6;
+}
+
 interface Stalls<T> {
   v: T;
   seconds: number;
   /** Longest lateness of a 5 ms interval timer (ms), and the longest GC pause (ms). */
   maxDelayMs: number;
+  /** Most main-thread CPU spent between two ticks of that timer (ms): the stall replay itself caused. */
+  maxDelayCpuMs: number;
   maxGcMs: number;
   /** Main-thread and whole-process CPU seconds. */
   mainCpu: number;
@@ -154,8 +180,11 @@ interface Stalls<T> {
 /** Runs `fn` and measures event-loop stalls, GC pauses and CPU time meanwhile. */
 async function withLoopStalls<T>(fn: () => Promise<T>): Promise<Stalls<T>> {
   const PERIOD = 5;
+  const t0 = performance.now();
   let last = performance.now();
   let max = 0;
+  let maxCpu = 0;
+  let lastCpu = threadCpuPreciseMs();
   let maxGc = 0;
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) maxGc = Math.max(maxGc, e.duration);
@@ -163,16 +192,20 @@ async function withLoopStalls<T>(fn: () => Promise<T>): Promise<Stalls<T>> {
   obs.observe({ entryTypes: ['gc'] });
   const timer = setInterval(() => {
     const now = performance.now();
-    max = Math.max(max, now - last - PERIOD);
+    const cpu = threadCpuPreciseMs();
+    const gap = now - last - PERIOD;
+    if (gap > max) max = gap;
+    if (cpu - lastCpu > maxCpu) maxCpu = cpu - lastCpu;
+    if (SLOW_MS > 0 && gap > SLOW_MS) process.stderr.write(`slow gap wall=${gap.toFixed(1)}ms cpu=${(cpu - lastCpu).toFixed(1)}ms at ${((now - t0) / 1000).toFixed(2)}s\n`);
     last = now;
+    lastCpu = cpu;
   }, PERIOD);
-  const t0 = performance.now();
   const c0 = threadCpuMs();
   const p0 = process.cpuUsage();
   try {
     const v = await fn();
     const p = process.cpuUsage(p0);
-    return { v, maxDelayMs: max, maxGcMs: maxGc, seconds: (performance.now() - t0) / 1000, mainCpu: (threadCpuMs() - c0) / 1000, processCpu: (p.user + p.system) / 1e6 };
+    return { v, maxDelayMs: max, maxDelayCpuMs: maxCpu, maxGcMs: maxGc, seconds: (performance.now() - t0) / 1000, mainCpu: (threadCpuMs() - c0) / 1000, processCpu: (p.user + p.system) / 1e6 };
   } finally {
     clearInterval(timer);
     obs.disconnect();
@@ -185,7 +218,7 @@ function rssMiB(): number {
 
 async function replayIgnis(dataDir: string): Promise<Record<string, unknown>> {
   (globalThis as { gc?: () => void }).gc?.();
-  const { v: db, maxDelayMs, maxGcMs, seconds, mainCpu, processCpu } = await withLoopStalls(() => DB.open(dataDir, { autoCompaction: false, blockCompaction: false }));
+  const { v: db, maxDelayMs, maxDelayCpuMs, maxGcMs, seconds, mainCpu, processCpu } = await withLoopStalls(() => DB.open(dataDir, { autoCompaction: false, blockCompaction: false }));
   const head = db.head();
   const out = {
     bench: 'wal_replay',
@@ -193,6 +226,7 @@ async function replayIgnis(dataDir: string): Promise<Record<string, unknown>> {
     series: head.numSeries(),
     seconds: +seconds.toFixed(2),
     max_event_loop_delay_ms: +maxDelayMs.toFixed(1),
+    max_event_loop_delay_cpu_ms: +maxDelayCpuMs.toFixed(1),
     max_gc_pause_ms: +maxGcMs.toFixed(1),
     main_thread_cpu_s: +mainCpu.toFixed(2),
     process_cpu_s: +processCpu.toFixed(2),
