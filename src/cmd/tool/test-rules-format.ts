@@ -5,21 +5,11 @@
  */
 import type { Labels } from '../../model/labels/index.js';
 import { formatFloat } from '../../rules/index.js';
+import { goDurationString as nonNegativeGoDuration } from '../../scrape/index.js';
 
-/** Go's `time.Duration.String()` for whole milliseconds (`0s`, `500ms`, `1m0s`, `2h0m0.5s`). */
+/** Go's `time.Duration.String()` for whole milliseconds, negative ones too (`0s`, `500ms`, `-1m0s`). */
 export function goDurationString(ms: number): string {
-  if (ms === 0) return '0s';
-  const neg = ms < 0;
-  let rest = Math.abs(ms);
-  if (rest < 1000) return `${neg ? '-' : ''}${rest}ms`;
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = Math.floor(rest / 1000);
-  const frac = rest - s * 1000;
-  const sec = frac === 0 ? `${s}` : `${s}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;
-  return `${neg ? '-' : ''}${h > 0 ? `${h}h` : ''}${h > 0 || m > 0 ? `${m}m` : ''}${sec}s`;
+  return ms < 0 ? `-${nonNegativeGoDuration(-ms)}` : nonNegativeGoDuration(ms);
 }
 
 /** Go's `strconv.FormatFloat(v, 'E', -1, 64)` (`1E+00`, `3.5E-01`, `NaN`, `+Inf`). */
