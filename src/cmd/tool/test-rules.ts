@@ -55,18 +55,29 @@ function resolveRuleFiles(testFile: string, patterns: readonly string[], io: Com
   return out;
 }
 
+/**
+ * The rule groups of `files`, read and parsed on the first call (not before: a group whose
+ * input series do not parse reports only that) and shared by the groups of the test file.
+ */
 function loader(files: readonly string[], settings: RunSettings): () => LoadedGroup[] {
+  let loaded: LoadedGroup[] | RuleLoadErrors | undefined;
   return () => {
-    const groups: LoadedGroup[] = [];
-    const errors: string[] = [];
-    for (const file of files) {
-      const parsed = parseRuleFile(file, { parser: ALL_FEATURES, ignoreUnknownFields: settings.ignoreUnknownFields });
-      errors.push(...parsed.errors.map((e) => e.message));
-      if (parsed.errors.length === 0) for (const spec of parsed.groups) groups.push({ file, spec });
-    }
-    if (errors.length > 0) throw new RuleLoadErrors(errors);
-    return groups;
+    loaded ??= parseRuleGroups(files, settings);
+    if (loaded instanceof RuleLoadErrors) throw loaded;
+    return loaded;
   };
+}
+
+/** The rule groups of `files` in file order, or every file's parse errors. */
+function parseRuleGroups(files: readonly string[], settings: RunSettings): LoadedGroup[] | RuleLoadErrors {
+  const groups: LoadedGroup[] = [];
+  const errors: string[] = [];
+  for (const file of files) {
+    const parsed = parseRuleFile(file, { parser: ALL_FEATURES, ignoreUnknownFields: settings.ignoreUnknownFields });
+    errors.push(...parsed.errors.map((e) => e.message));
+    if (parsed.errors.length === 0) for (const spec of parsed.groups) groups.push({ file, spec });
+  }
+  return errors.length > 0 ? new RuleLoadErrors(errors) : groups;
 }
 
 /** One file's outcome: errors (empty: passed) and its JUnit suite. */
