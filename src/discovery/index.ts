@@ -10,7 +10,7 @@
  */
 export { Manager, DEFAULT_UPDATE_INTERVAL_MS, type ManagerOptions, type TargetSets } from './manager.js';
 export type { Discoverer, DiscovererOptions, SendGroups } from './discoverer.js';
-export { sdConfigsOf, sdConfigIdentity, mechanismName, type SDConfig, type SDConfigOf, type SDListKey } from './sd-config.js';
+export { sdConfigsOf, sdConfigIdentity, configIdentity, mechanismName, type SDConfig, type SDConfigOf, type SDListKey } from './sd-config.js';
 export { createDiscoverer, SUPPORTED_SD_KEYS } from './mechanisms.js';
 export { SDMetrics, sdMetricsFor } from './metrics.js';
 export { ADDRESS_LABEL, emptyGroup, groupFromStatic, groupsEqual, joinHostPort, sanitizeLabelName, type TargetGroup } from './targetgroup/index.js';

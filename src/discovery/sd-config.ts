@@ -38,15 +38,20 @@ export function sdConfigsOf(section: ServiceDiscoveryConfigs): SDConfig[] {
   return out;
 }
 
-function canonical(v: unknown): string {
+/**
+ * Text that is equal for two configuration values exactly when they are deeply equal: secrets
+ * by value, relabel regexes by their source, map key order ignored. Holds secrets: never log it.
+ */
+export function configIdentity(v: unknown): string {
   if (v instanceof Secret) return JSON.stringify({ $secret: v.reveal() });
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (Array.isArray(v)) return `[${v.map(configIdentity).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
+    if (typeof o.source === 'string' && 'matcher' in o) return JSON.stringify({ $regex: o.source });
     const keys = Object.keys(o)
-      .filter((k) => o[k] !== undefined)
+      .filter((k) => o[k] !== undefined && typeof o[k] !== 'function')
       .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${configIdentity(o[k])}`).join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }
@@ -56,5 +61,5 @@ function canonical(v: unknown): string {
  * ignored, secret values compared), so that jobs with identical configs share one provider.
  */
 export function sdConfigIdentity(cfg: SDConfig): string {
-  return createHash('sha256').update(cfg.key).update('\0').update(canonical(cfg.config)).digest('hex');
+  return createHash('sha256').update(cfg.key).update('\0').update(configIdentity(cfg.config)).digest('hex');
 }

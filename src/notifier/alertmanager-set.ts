@@ -4,8 +4,8 @@
  * by URL) and the ones its relabeling dropped, and the request that posts a body to one of them.
  */
 import { STATUS_CODES } from 'node:http';
-import { Secret, type AlertmanagerConfig } from '../config/index.js';
-import { createHTTPClient, type SDHTTPClient, type TargetGroup } from '../discovery/index.js';
+import type { AlertmanagerConfig } from '../config/index.js';
+import { configIdentity, createHTTPClient, type SDHTTPClient, type TargetGroup } from '../discovery/index.js';
 import { buildInfo, errorMessage, goTransportCause, type Logger } from '../util/index.js';
 import { alertmanagersFromGroup, type AlertmanagerTargetConfig, type DiscoveredAlertmanager } from './targets.js';
 
@@ -14,24 +14,6 @@ export const NOTIFIER_USER_AGENT = `Prometheus/2.42.0 (Ignis/${buildInfo().versi
 
 /** A failed notification request; the message reads as Prometheus' (`bad response status 500 Internal Server Error`, `Post "…": dial tcp …`). */
 export class NotifyRequestError extends Error {}
-
-/**
- * Text that is equal for two configurations exactly when they are deeply equal: secrets by
- * value, relabel regexes by their source, map key order ignored.
- */
-export function configIdentity(v: unknown): string {
-  if (v instanceof Secret) return JSON.stringify({ $secret: v.reveal() });
-  if (Array.isArray(v)) return `[${v.map(configIdentity).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (typeof o.source === 'string' && 'matcher' in o) return JSON.stringify({ $regex: o.source });
-    const keys = Object.keys(o)
-      .filter((k) => o[k] !== undefined && typeof o[k] !== 'function')
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${configIdentity(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
 
 /** Why Ignis cannot use `cfg`, or undefined: only `sigv4` is not implemented. */
 export function unsupportedAlertmanagerConfig(cfg: AlertmanagerConfig): string | undefined {

@@ -14,10 +14,10 @@
 import { Labels } from '../model/labels/index.js';
 import type { RelabelRule } from '../model/relabel/index.js';
 import type { AlertingConfig } from '../config/index.js';
-import { sdConfigsOf, type SDConfig, type TargetGroup } from '../discovery/index.js';
+import { configIdentity, sdConfigsOf, type SDConfig, type TargetGroup } from '../discovery/index.js';
 import { errorMessage, type Logger, type Registry } from '../util/index.js';
 import { alertsJSON, type Alert } from './alert.js';
-import { AlertmanagerSet, configIdentity } from './alertmanager-set.js';
+import { AlertmanagerSet } from './alertmanager-set.js';
 import { NotifierMetrics } from './metrics.js';
 import { AlertQueue } from './queue.js';
 import { relabelAlerts } from './relabel-alerts.js';
