@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { AlertmanagerConfig } from '../config/index.js';
+import type { RelabelRule } from '../model/relabel/index.js';
 import { configIdentity, createHTTPClient, type SDHTTPClient, type TargetGroup } from '../discovery/index.js';
 import { buildInfo, errorMessage, goTransportCause, type Logger } from '../util/index.js';
 import { alertmanagersFromGroup, type AlertmanagerTargetConfig, type DiscoveredAlertmanager } from './targets.js';
@@ -25,6 +26,8 @@ export class AlertmanagerSet {
   readonly cfg: AlertmanagerConfig;
   /** `configIdentity(cfg)`: a reload with an identical config keeps this set and what it found. */
   readonly identity: string;
+  /** The rules of `cfg.alert_relabel_configs`, run on every batch sent through this set. */
+  readonly alertRelabel: readonly RelabelRule[];
   readonly #targetCfg: AlertmanagerTargetConfig;
   readonly #client: SDHTTPClient;
   #active: readonly DiscoveredAlertmanager[] = [];
@@ -36,6 +39,7 @@ export class AlertmanagerSet {
     if (bad) throw new Error(bad);
     this.cfg = cfg;
     this.identity = identity;
+    this.alertRelabel = cfg.alert_relabel_configs.map((c) => c.rule);
     this.#targetCfg = { scheme: cfg.scheme, pathPrefix: cfg.path_prefix, relabel: cfg.relabel_configs.map((c) => c.rule) };
     this.#client = createHTTPClient(cfg);
   }

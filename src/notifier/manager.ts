@@ -238,9 +238,8 @@ export class NotifierManager {
       if (set.active.length === 0) continue;
       let list = alerts;
       let setBody: string;
-      const rules = set.cfg.alert_relabel_configs;
-      if (rules.length > 0) {
-        list = relabelAlerts(alerts, rules.map((c) => c.rule));
+      if (set.alertRelabel.length > 0) {
+        list = relabelAlerts(alerts, set.alertRelabel);
         if (list.length === 0) {
           relabeledAway = true;
           continue;
