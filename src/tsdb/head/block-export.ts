@@ -171,7 +171,7 @@ export class BlockExportBuilder {
  * `slices`. Typed arrays throughout, so that a million indices are no million-slot JS arrays
  * allocated in one turn.
  */
-export async function sortIndicesInSlices(n: number, cmp: (x: number, y: number) => number, slices: TurnSlices): Promise<Int32Array> {
+async function sortIndicesInSlices(n: number, cmp: (x: number, y: number) => number, slices: TurnSlices): Promise<Int32Array> {
   const RUN = 4096;
   let src = new Int32Array(n);
   for (let i = 0; i < n; i++) src[i] = i;
