@@ -57,7 +57,7 @@ interface PendingSample {
 }
 
 /** Parses the input series into samples sorted by time; throws the parser's error. */
-export function inputSamples(tg: TestGroup, intervalMs: number): PendingSample[] {
+function inputSamples(tg: TestGroup, intervalMs: number): PendingSample[] {
   const lines = tg.inputSeries.map((s) => `  ${s.series} ${s.values}`);
   const script = parseScript(`load ${Math.max(1, intervalMs)}ms\n${lines.join('\n')}\n`);
   const out: PendingSample[] = [];
