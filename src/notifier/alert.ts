@@ -36,7 +36,7 @@ function labelSetJSON(l: Labels): string {
 }
 
 /** Go's `strfmt.DateTime` text (`2006-01-02T15:04:05.000Z`) of `t` ms, in UTC. */
-export function dateTimeText(t: number): string {
+function dateTimeText(t: number): string {
   return new Date(t).toISOString();
 }
 

@@ -4,11 +4,8 @@
  * batching, relabeling and `prometheus_notifications_*` metrics. Wiring (in `cmd/server`):
  * `applyConfig` on every (re)load, a discovery manager named `notify` fed with
  * `notifierSDConfigs` whose updates go to `sync`, `send` as the rules' notify target, `start`,
- * and `stop` after the rules.
+ * and `stop` after the rules. Exports only what other folders use; the parts (queue, relabeling,
+ * targets, request) are imported by their own tests directly.
  */
-export { NotifierManager, notifierSDConfigs, alertmanagerSetKey, DEFAULT_QUEUE_CAPACITY, MAX_BATCH_SIZE, type NotifierConfig, type NotifierManagerOptions } from './manager.js';
-export { alertsJSON, alertJSON, type Alert } from './alert.js';
-export { AlertQueue, type PushResult } from './queue.js';
-export { relabelAlerts, withExternalLabels } from './relabel-alerts.js';
-export { alertmanagersFromGroup, alertsPath, alertmanagerURL, SCHEME_LABEL, ALERTS_PATH_LABEL, type DiscoveredAlertmanager, type AlertmanagerTargetConfig } from './targets.js';
-export { NOTIFIER_USER_AGENT, NotifyRequestError, unsupportedAlertmanagerConfig } from './alertmanager-set.js';
+export { NotifierManager, notifierSDConfigs, type NotifierConfig, type NotifierManagerOptions } from './manager.js';
+export type { Alert } from './alert.js';

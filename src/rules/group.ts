@@ -57,7 +57,7 @@ export interface GroupOptions {
 }
 
 /** Upstream's default `--rules.alert.resend-delay`. */
-export const DEFAULT_RESEND_DELAY_MS = 60_000;
+const DEFAULT_RESEND_DELAY_MS = 60_000;
 
 /** A rule of a group. */
 export type Rule = RecordingRule | AlertingRule;
