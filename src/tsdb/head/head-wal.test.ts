@@ -303,3 +303,24 @@ test('replayed series keep their labels packed until an appender brings an equal
   assert.equal(contents(again).length, 4);
   await again.close();
 });
+
+test('replay indexes series as it creates them, and those that end it without samples leave the postings again', async (t) => {
+  const dir = join(tmpDir(t), 'wal');
+  const head = await Head.open({ walDir: dir, minValidTime: 0 });
+  await commitStep(head, 0, 4);
+  const a = head.appender();
+  for (let i = 0; i < 2; i++) a.append(0, lbl(i), 15_000, i + 1);
+  await a.commit();
+  await head.close();
+  // Series 2 and 3 only have samples before the lower bound: replay creates them, then drops them.
+  const again = await Head.open({ walDir: dir, minValidTime: 10_000 });
+  assert.equal(again.numSeries(), 2);
+  assert.deepEqual(again.postings.labelValues('i'), ['0', '1']);
+  assert.equal(again.postings.get('i', '2').length, 0);
+  assert.equal(again.postings.all().length, 2);
+  assert.deepEqual(
+    contents(again).map((s) => s.split('@')[0]),
+    [lbl(0).toString(), lbl(1).toString()],
+  );
+  await again.close();
+});
