@@ -109,9 +109,12 @@ test('quoteString output reads back as the same string (printable-ASCII subset a
   fc.assert(
     fc.property(fc.string({ unit: 'binary-ascii', maxLength: 10 }), (s) => {
       const q = quoteString(s);
-      // Go's \a, \v and \x.. are not JSON; map them for the check.
-      const json = q.replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b').replace(/\\x([0-9a-f]{2})/g, '\\u00$1');
+      // Go's \a, \v and \x.. are not JSON; map them for the check. Escapes are read left to
+      // right, so that an escaped backslash followed by a 'v' stays two characters.
+      const json = q.replace(/\\(x([0-9a-f]{2})|.)/g, (m, c: string, hex?: string) => (c === 'a' ? '\\u0007' : c === 'v' ? '\\u000b' : hex !== undefined ? `\\u00${hex}` : m));
       assert.equal(JSON.parse(json), s);
     }),
+    // Literal backslashes before a, v and x: once mistaken for Go's own escapes by this check.
+    { examples: [['\\v'], ['\\a'], ['\\x41'], ['\\\\v']], numRuns: 500 },
   );
 });
