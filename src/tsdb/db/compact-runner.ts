@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { IgnisError } from '../../util/index.js';
 import type { JobOutcome } from './block-merge.js';
 import { runJob, type CompactJob } from './compact-job.js';
-import { transferables } from '../head/index.js';
+import { releasedUntracked, sharedBytes, transferables } from '../head/index.js';
 
 /** A job failed in the worker (the message and code of the worker's error are kept). */
 export class CompactionError extends IgnisError {
@@ -67,8 +67,17 @@ export class CompactRunner {
     return w;
   }
 
-  /** Runs `job`; the packed buffers of a head job are transferred (unusable afterwards). */
+  /**
+   * Runs `job`; the packed buffers of a head job are transferred or shared (unusable afterwards),
+   * and its shared ones are reported released once the job settled.
+   */
   run(job: CompactJob): Promise<JobOutcome> {
+    if (job.kind !== 'head') return this.#run(job);
+    const shared = sharedBytes(job.packed);
+    return this.#run(job).finally(() => releasedUntracked(shared));
+  }
+
+  #run(job: CompactJob): Promise<JobOutcome> {
     if (this.#closed) return Promise.reject(new CompactionError('compaction runner is closed'));
     if (!this.#useWorker) return runJob(job);
     this.#worker ??= this.#start();

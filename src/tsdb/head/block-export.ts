@@ -9,11 +9,17 @@
  * promoted: scavenges of 40-140 ms and an incremental-marking step of 55 ms while a block was
  * cut (measured at load 4-6). Here the chunk bytes go into 4 MiB pages, their bounds into pages
  * of a `Float64Array`, and the only object kept per series is a pointer to its `Labels`.
+ *
+ * The pages and the label bytes (hundreds of MiB for a million series) are untracked memory
+ * (`untracked-memory.ts`): as plain `ArrayBuffer`s they made V8 start a major GC for every
+ * 64 MiB of them while a block was cut. They are shared with the worker, not transferred; the
+ * runner reports them released (`releasedUntracked`) once the worker is done.
  */
 import { Labels } from '../../model/labels/index.js';
 import { TurnSlices } from '../../util/index.js';
 import type { Interval } from '../tombstones/index.js';
 import { CHUNK_FIELDS, META_PAGE_CHUNKS, type PackedSeries } from './packed-series.js';
+import { untrackedBuffer } from './untracked-memory.js';
 
 /** What `pack` observed about the chunks, for the compaction histograms. */
 export interface ChunkObserver {
@@ -65,14 +71,14 @@ export class BlockExportBuilder {
   addChunk(minT: number, maxT: number, data: Uint8Array): void {
     const n = data.length;
     if (this.#page === undefined || this.#pageUsed + n > this.#page.length) {
-      this.#page = new Uint8Array(Math.max(PAGE_BYTES, n));
+      this.#page = new Uint8Array(untrackedBuffer(Math.max(PAGE_BYTES, n)));
       this.#pages.push(this.#page);
       this.#pageUsed = 0;
     }
     this.#page.set(data, this.#pageUsed);
     const c = this.#chunks;
     const at = c % META_PAGE_CHUNKS;
-    if (at === 0) this.#meta.push(new Float64Array(META_PAGE_CHUNKS * CHUNK_FIELDS));
+    if (at === 0) this.#meta.push(new Float64Array(untrackedBuffer(META_PAGE_CHUNKS * CHUNK_FIELDS * 8)));
     const meta = this.#meta[this.#meta.length - 1]!;
     const m = at * CHUNK_FIELDS;
     meta[m] = minT;
@@ -113,15 +119,15 @@ export class BlockExportBuilder {
     const n = labels.length;
     const order = await sortIndicesInSlices(n, (a, b) => Labels.compare(labels[a]!, labels[b]!), slices);
     const labelLens = new Int32Array(this.#strings);
-    // Not pooled: its own ArrayBuffer, transferred as is. UTF-8 is longer than UTF-16 units
-    // only for non-ASCII text; the buffer grows if that needs more.
-    let labelBytes = Buffer.allocUnsafeSlow(this.#units + (this.#units >> 3) + 1024);
+    // Untracked like the pages (see the module comment). UTF-8 is longer than UTF-16 units only
+    // for non-ASCII text; the buffer grows if that needs more.
+    let labelBytes = Buffer.from(untrackedBuffer(this.#units + (this.#units >> 3) + 1024));
     let lb = 0;
     let li = 0;
     const putString = (str: string): void => {
       // A UTF-8 string takes at most 3 bytes per UTF-16 unit.
       if (lb + str.length * 3 > labelBytes.length) {
-        const more = Buffer.allocUnsafeSlow(Math.max(labelBytes.length * 2, lb + str.length * 3));
+        const more = Buffer.from(untrackedBuffer(Math.max(labelBytes.length * 2, lb + str.length * 3)));
         labelBytes.copy(more, 0, 0, lb);
         labelBytes = more;
       }

@@ -78,8 +78,21 @@ export function forEachPackedSeries(p: PackedSeries, fn: (s: UnpackedSeries) => 
   }
 }
 
-/** The transfer list for `postMessage` of a packed range (all its buffers). */
+/** Every typed array of a packed range. */
+function viewsOf(p: PackedSeries): ArrayBufferView[] {
+  return [p.labelBytes, p.labelLens, p.labelCounts, p.chunkCounts, p.chunkFirst, ...p.chunkMeta, ...p.pages, p.deleted];
+}
+
+/** The transfer list for `postMessage` of a packed range: its buffers that are not shared (those are shared as they are). */
 export function transferables(p: PackedSeries): ArrayBuffer[] {
-  const views = [p.labelBytes, p.labelLens, p.labelCounts, p.chunkCounts, p.chunkFirst, ...p.chunkMeta, ...p.pages, p.deleted];
-  return views.map((v) => v.buffer as ArrayBuffer);
+  const out: ArrayBuffer[] = [];
+  for (const v of viewsOf(p)) if (!(v.buffer instanceof SharedArrayBuffer)) out.push(v.buffer as ArrayBuffer);
+  return out;
+}
+
+/** Bytes of a packed range held in shared (untracked) buffers, to report released when it is done with. */
+export function sharedBytes(p: PackedSeries): number {
+  let n = 0;
+  for (const v of viewsOf(p)) if (v.buffer instanceof SharedArrayBuffer) n += v.buffer.byteLength;
+  return n;
 }
