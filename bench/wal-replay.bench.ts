@@ -29,6 +29,7 @@ import { EncBuf } from '../src/tsdb/fileutil/index.js';
 import { SampleBatch, encodeSamplesInto, encodeSeries, samplesRecordMaxSize } from '../src/tsdb/record/index.js';
 import { WriteAheadLog } from '../src/tsdb/wlog/index.js';
 import { loadSharedModel, modelSeriesLabels } from './support/shared-model.js';
+import { mainThreadCpuMs as threadCpuPreciseMs } from './support/thread-cpu.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -141,27 +142,6 @@ function threadCpuMs(): number {
   } catch {
     return NaN;
   }
-}
-
-/** Open `/proc/thread-self/schedstat` of the main thread (-1: none), and a buffer to read it into. */
-const schedFd = ((): number => {
-  try {
-    return fs.openSync('/proc/thread-self/schedstat', 'r');
-  } catch {
-    return -1;
-  }
-})();
-const schedBuf = Buffer.alloc(128);
-
-/**
- * Main-thread CPU time in ms from `/proc/thread-self/schedstat` (ns on a CPU), or NaN. A loop gap
- * of 80 ms wall but 8 ms CPU waited for a core on a busy machine; 80 ms of CPU is replay's own.
- */
-function threadCpuPreciseMs(): number {
-  if (schedFd < 0) return NaN;
-  const n = fs.readSync(schedFd, schedBuf, 0, schedBuf.length, 0);
-  const s = schedBuf.toString('latin1', 0, n);
-  return Number(s.slice(0, s.indexOf(' '))) / 1e6;
 }
 
 interface Stalls<T> {
