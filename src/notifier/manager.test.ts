@@ -1,12 +1,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/index.js';
 import type { TargetGroup } from '../discovery/index.js';
 import { Labels } from '../model/labels/index.js';
 import { createLogger, createRegistry, renderRegistry, type Registry } from '../util/index.js';
+import { startFakeAlertmanager } from '../../test/support/fake-alertmanager.js';
 import type { Alert } from './alert.js';
 import { NotifierManager, notifierSDConfigs, type NotifierConfig } from './manager.js';
 
@@ -16,26 +16,15 @@ interface Received {
   alerts: { labels: Record<string, string>; annotations?: Record<string, string>; startsAt: string; endsAt: string; generatorURL?: string }[];
 }
 
-/** A fake Alertmanager on 127.0.0.1 answering `status` (or never, for `hang`); closed after `t`. */
-async function fakeAM(t: TestContext, status: number | 'hang' = 200): Promise<{ addr: string; got: Received[] }> {
-  const got: Received[] = [];
-  const srv = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      got.push({ path: req.url ?? '', headers: req.headers, alerts: JSON.parse(body) as Received['alerts'] });
-      if (status !== 'hang') res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  t.after(
-    () =>
-      new Promise<void>((r) => {
-        srv.closeAllConnections();
-        srv.close(() => r());
-      }),
-  );
-  return { addr: `127.0.0.1:${(srv.address() as AddressInfo).port}`, got };
+/** A fake Alertmanager answering `status` (or never, for `hang`), its requests' bodies parsed; closed after `t`. */
+async function fakeAM(t: TestContext, status: number | 'hang' = 200): Promise<{ addr: string; readonly got: Received[] }> {
+  const am = await startFakeAlertmanager(t, status);
+  return {
+    addr: am.addr,
+    get got() {
+      return am.posts.map((p) => ({ path: p.path, headers: p.headers, alerts: JSON.parse(p.text) as Received['alerts'] }));
+    },
+  };
 }
 
 const quietLogger = () => createLogger({ level: 'error', write: () => undefined });

@@ -5,8 +5,6 @@
  * (one mutable scrape target whose `app_broken` value fires and resolves the alert).
  */
 import { writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { findBinary, skipWithoutBinary } from '../support/peers.js';
@@ -39,37 +37,7 @@ export async function startAlertmanager(t: TestContext): Promise<ApiProcess> {
   return proc;
 }
 
-/** One alerts request a fake Alertmanager received. */
-export interface ReceivedPost {
-  /** Receipt time, ms since the epoch. */
-  readonly at: number;
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  /** The body as sent. */
-  readonly text: string;
-}
-
-/** A fake Alertmanager answering 200 to every request; closed after `t`. */
-export async function startFakeAlertmanager(t: TestContext): Promise<{ addr: string; posts: ReceivedPost[] }> {
-  const posts: ReceivedPost[] = [];
-  const srv = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      posts.push({ at: Date.now(), path: req.url ?? '', headers: req.headers, text });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  t.after(
-    () =>
-      new Promise<void>((r) => {
-        srv.closeAllConnections();
-        srv.close(() => r());
-      }),
-  );
-  return { addr: `127.0.0.1:${(srv.address() as AddressInfo).port}`, posts };
-}
+export { startFakeAlertmanager, type ReceivedPost } from '../support/fake-alertmanager.js';
 
 /** A scrape target exposing `app_broken <v>`; stopped after `t`. `set(v)` changes it. */
 export async function startBrokenTarget(t: TestContext, initial: number): Promise<MutableTarget & { setBroken(v: number): void }> {
