@@ -37,3 +37,8 @@ test('alertsJSON is an array in order; empty is []', () => {
   const two = JSON.parse(alertsJSON([alert(), alert({ labels: Labels.fromStrings('alertname', 'B') })])) as { labels: { alertname: string } }[];
   assert.deepEqual(two.map((a) => a.labels.alertname), ['A', 'B']);
 });
+
+test('alertJSON writes backspace, form feed and lone surrogates as Go 1.19 encoding/json does', () => {
+  const text = alertJSON(alert({ annotations: Labels.fromStrings('x', 'a\bb\fc\ud800') }));
+  assert.match(text, /"x":"a\\u0008b\\u000cc\\ufffd"/);
+});

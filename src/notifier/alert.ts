@@ -3,10 +3,11 @@
  * (`POST /api/v2/alerts`, a JSON array of `PostableAlert`s) written byte for byte as Prometheus
  * writes it: keys in go-swagger's order (`annotations`, `endsAt`, `startsAt`, `generatorURL`,
  * `labels`), empty `annotations` and `generatorURL` left out, label maps sorted by name, times in
- * RFC 3339 with milliseconds in UTC, and `<`, `>`, `&`, U+2028, U+2029 escaped as Go's
- * `encoding/json` escapes them.
+ * RFC 3339 with milliseconds in UTC, and strings escaped as Go's `encoding/json` escapes them
+ * (`util`'s `jsonString`).
  */
 import type { Labels } from '../model/labels/index.js';
+import { jsonString } from '../util/index.js';
 
 /** One alert to send. Times are ms since the epoch. Treated as immutable once handed over. */
 export interface Alert {
@@ -20,18 +21,10 @@ export interface Alert {
   readonly generatorURL: string;
 }
 
-/** Go's `encoding/json` escapes these in strings (HTML safety and JavaScript line separators). */
-const GO_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
-
-/** `JSON.stringify` of a string with Go's extra escapes. */
-function goString(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]!);
-}
-
 /** A label set as a JSON object, keys in label order (sorted, as Go marshals maps). */
 function labelSetJSON(l: Labels): string {
   let out = '{';
-  for (let i = 0; i < l.length; i++) out += (i > 0 ? ',' : '') + goString(l.nameAt(i)) + ':' + goString(l.valueAt(i));
+  for (let i = 0; i < l.length; i++) out += (i > 0 ? ',' : '') + jsonString(l.nameAt(i)) + ':' + jsonString(l.valueAt(i));
   return out + '}';
 }
 
@@ -44,8 +37,8 @@ function dateTimeText(t: number): string {
 export function alertJSON(a: Alert): string {
   let out = '{';
   if (!a.annotations.isEmpty()) out += '"annotations":' + labelSetJSON(a.annotations) + ',';
-  out += '"endsAt":' + goString(dateTimeText(a.endsAt)) + ',"startsAt":' + goString(dateTimeText(a.startsAt)) + ',';
-  if (a.generatorURL !== '') out += '"generatorURL":' + goString(a.generatorURL) + ',';
+  out += '"endsAt":' + jsonString(dateTimeText(a.endsAt)) + ',"startsAt":' + jsonString(dateTimeText(a.startsAt)) + ',';
+  if (a.generatorURL !== '') out += '"generatorURL":' + jsonString(a.generatorURL) + ',';
   return out + '"labels":' + labelSetJSON(a.labels) + '}';
 }
 

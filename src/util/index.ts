@@ -27,3 +27,4 @@ export {
 } from './http/index.js';
 export { compressInto as snappyCompressInto, maxCompressedLength as snappyMaxCompressedLength } from './snappy/index.js';
 export { sliceAfter, takeTurn, TurnSlices } from './turns.js';
+export { jsonString } from './go-json-string.js';

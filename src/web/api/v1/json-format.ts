@@ -8,10 +8,15 @@
  *   1e-6 and from 1e21 (`"5e-07"`, `"1e+21"`), with `"NaN"`, `"+Inf"`, `"-Inf"` and `"-0"`;
  * - scalars and strings go through encoding/json: the timestamp is the float `t / 1000`
  *   (`1700000101.5`) and a scalar's value is in plain 'f' form (`"0.0000005"`).
- * Strings are escaped like encoding/json with HTML escaping (`<` is `\u003c`).
+ * Strings are escaped like encoding/json with HTML escaping (`<` is `\u003c`) by `util`'s
+ * `jsonString`.
  */
 import type { Labels } from '../../../model/labels/index.js';
 import { compareStrings } from '../../../model/labels/index.js';
+import { jsonString } from '../../../util/index.js';
+
+/** Go's encoding/json string literal (`util`'s one writer), re-exported for the API's encoders. */
+export { jsonString };
 
 /**
  * Pre-encoded JSON that `toGoJSON` and the envelope copy verbatim (for values encoded by the
@@ -29,46 +34,6 @@ export class RawJSON {
   text(): string {
     return typeof this.json === 'string' ? this.json : this.json.toString('utf8');
   }
-}
-
-// eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /["\\<>&\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
-const HEX = '0123456789abcdef';
-
-/**
- * `s` as a quoted JSON string, escaped as Go's encoding/json does with HTML escaping: `"`, `\`,
- * `\n`, `\r`, `\t` as backslash escapes, other control characters, `<`, `>`, `&`, U+2028 and
- * U+2029 as `\u00XX`-style escapes (lowercase hex), and lone surrogates (invalid UTF-8 to Go)
- * as `\ufffd`.
- */
-export function jsonString(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
-  let out = '"';
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    let esc: string | undefined;
-    if (c < 0x20) {
-      esc = c === 0x0a ? '\\n' : c === 0x0d ? '\\r' : c === 0x09 ? '\\t' : '\\u00' + HEX[c >> 4]! + HEX[c & 15]!;
-    } else if (c === 0x22) esc = '\\"';
-    else if (c === 0x5c) esc = '\\\\';
-    else if (c === 0x3c) esc = '\\u003c';
-    else if (c === 0x3e) esc = '\\u003e';
-    else if (c === 0x26) esc = '\\u0026';
-    else if (c === 0x2028) esc = '\\u2028';
-    else if (c === 0x2029) esc = '\\u2029';
-    else if (c >= 0xd800 && c <= 0xdfff) {
-      const d = s.charCodeAt(i + 1);
-      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-        i++; // a valid pair: kept as is
-        continue;
-      }
-      esc = '\\ufffd';
-    } else continue;
-    out += s.slice(start, i) + esc;
-    start = i + 1;
-  }
-  return out + s.slice(start) + '"';
 }
 
 /** Pads a negative exponent to two digits as Go does (`5e-7` → `5e-07`). */
