@@ -42,3 +42,17 @@ test('check config targets: group names in messages, and the Alertmanager path',
   assert.equal(checkAlertmanagerTargets([group(['x/y'])], am), '"x/y" is not a valid hostname');
   assert.equal(checkAlertmanagerTargets([group(['x/y'], { __alerts_path__: '/other' })], am), undefined, 'group labels overwrite the path; the keep rule then drops the target');
 });
+
+test('check config targets: the Alertmanager path is path.Join-cleaned as the notifier sends to it', () => {
+  const am = (prefix: string) =>
+    loadConfig(
+      `alerting:\n  alertmanagers:\n    - path_prefix: ${prefix}\n      relabel_configs:\n        - {source_labels: [__alerts_path__], regex: "/am/api/v2/alerts", action: drop}\n      static_configs:\n        - targets: [h:9]\n`,
+      'test.yml',
+      { env: {} },
+    ).alerting.alertmanagers[0]!;
+  // A target that is dropped is not checked: a bad address passes only when the path matched.
+  for (const prefix of ['/am/', 'am', '/x/../am/', '/am/./', '//am//']) {
+    assert.equal(checkAlertmanagerTargets([group(['x/y'])], am(prefix)), undefined, prefix);
+  }
+  assert.equal(checkAlertmanagerTargets([group(['x/y'])], am('/x/am/')), '"x/y" is not a valid hostname');
+});

@@ -3,15 +3,13 @@
  * static targets and the target files of file SD go through the job's relabel rules
  * (`model/relabel`'s `relabel()`), and the result must be a target upstream would scrape
  * (scrape's `populateLabels`, upstream's `PopulateLabels`) or an Alertmanager it would send to
- * (`AlertmanagerFromGroup`).
+ * (`AlertmanagerFromGroup`, with the notifier's `alertsPath`).
  */
 import { checkTargetAddress, type AlertmanagerConfig, type ScrapeConfig, type TargetGroup } from '../../config/index.js';
 import { Labels, LabelsBuilder } from '../../model/labels/index.js';
 import { TargetLabel, relabel, type RelabelRule } from '../../model/relabel/index.js';
+import { ALERTS_PATH_LABEL, alertsPath } from '../../notifier/index.js';
 import { populateLabels, targetConfigOf } from '../../scrape/index.js';
-
-/** Upstream's label for the Alertmanager API path (`notifier.pathLabel`). */
-const ALERTS_PATH_LABEL = '__alerts_path__';
 
 /**
  * Checks every target of `groups` against scrape config `sc`; returns upstream's first failure
@@ -29,11 +27,6 @@ export function checkScrapeTargets(groups: readonly TargetGroup[], sc: ScrapeCon
     }
   }
   return undefined;
-}
-
-/** Upstream's `postPath`: the alerts endpoint under `pathPrefix` for API v2. */
-function alertsPath(pathPrefix: string): string {
-  return `${('/' + pathPrefix).replace(/\/+$/, '').replace(/\/{2,}/g, '/')}/api/v2/alerts`;
 }
 
 /** Checks the Alertmanager targets of `groups` against `am` (upstream's `AlertmanagerFromGroup`). */
