@@ -63,17 +63,3 @@ export function formatFieldPath(segments: readonly PropertyKey[]): string {
   }
   return out;
 }
-
-/** Go's text for a failed file operation: `open x: no such file or directory`. */
-export function goFileError(err: unknown, op: string, path: string): string {
-  const code = (err as { code?: string } | null)?.code;
-  const why: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'not a directory',
-    ELOOP: 'too many levels of symbolic links',
-  };
-  const text = (code && why[code]) ?? (err instanceof Error ? err.message : String(err));
-  return `${code === 'EISDIR' ? 'read' : op} ${path}: ${text}`;
-}

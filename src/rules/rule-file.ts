@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { isValidLabelName, isValidLabelValue, isValidMetricName, quoteString, type ValidationScheme } from '../model/labels/index.js';
 import { parseExpr, ParseErrors, type Expr, type ParseOptions } from '../promql/index.js';
-import { IgnisError } from '../util/index.js';
+import { IgnisError, goFileError } from '../util/index.js';
 import { checkTemplateSyntax } from './go-template-parse.js';
 import { decodeRuleGroups, type DecodedGroup, type DecodedRule } from './rule-file-decode.js';
 import { type SourcePos, parseYamlSource } from './yaml-decode.js';
@@ -163,20 +163,13 @@ export function parseRules(content: string | Uint8Array, options: RuleFileOption
   return { groups, errors, warnings };
 }
 
-/** Go's text for a failed read of `path` (`open <path>: no such file or directory`). */
-function readError(path: string, err: unknown): string {
-  const code = (err as { code?: string }).code;
-  const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-  return code === 'EISDIR' ? `read ${path}: ${reason}` : `open ${path}: ${reason}`;
-}
-
 /** `parseRules` on the file at `path`; every error is prefixed with `<path>: `, as upstream's. */
 export function parseRuleFile(path: string, options: RuleFileOptions = {}): ParsedRuleFile {
   let content: Buffer;
   try {
     content = readFileSync(path);
   } catch (err) {
-    return { groups: [], errors: [new RuleFileError(`${path}: ${readError(path, err)}`)], warnings: [] };
+    return { groups: [], errors: [new RuleFileError(`${path}: ${goFileError(err, 'open', path)}`)], warnings: [] };
   }
   const parsed = parseRules(content, options);
   return { ...parsed, errors: parsed.errors.map((e) => new RuleFileError(`${path}: ${e.message}`, e.where)) };

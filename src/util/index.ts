@@ -28,3 +28,4 @@ export {
 export { compressInto as snappyCompressInto, maxCompressedLength as snappyMaxCompressedLength } from './snappy/index.js';
 export { sliceAfter, takeTurn, TurnSlices } from './turns.js';
 export { jsonString } from './go-json-string.js';
+export { goFileError } from './go-file-error.js';

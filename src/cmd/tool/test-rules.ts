@@ -15,11 +15,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { goGlob } from '../../config/index.js';
 import { ALL_FEATURES } from '../../promql/index.js';
+import { errorMessage, goFileError } from '../../util/index.js';
 import { parseRuleFile } from '../../rules/index.js';
 import type { Command, CommandIO } from '../command.js';
 import { UsageError, type CommandSpec } from '../flags.js';
 import { requireExistingFiles } from './existing-files.js';
-import { decodeTestFile, TestFileError, type UnitTestFile } from './test-rules-file.js';
+import { decodeTestFile, type UnitTestFile } from './test-rules-file.js';
 import { RuleLoadErrors, runTestGroup, type LoadedGroup } from './test-rules-group.js';
 import { junitXml, type JunitSuite } from './test-rules-junit.js';
 
@@ -85,10 +86,13 @@ async function testFile(file: string, settings: RunSettings, io: CommandIO): Pro
   io.stdout(`Unit Testing:  ${file}\n`);
   const suite: JunitSuite = { name: file, cases: [], error: undefined };
   let f: UnitTestFile;
+  let text: string | undefined;
   try {
-    f = decodeTestFile(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
+    f = decodeTestFile(text);
   } catch (e) {
-    const msg = e instanceof TestFileError ? e.message : goReadError(file, e);
+    // A read failure is Go's file error; a decoding one keeps its own text.
+    const msg = text === undefined ? goFileError(e, 'open', file) : errorMessage(e);
     suite.error = msg;
     return { errors: [msg], suite };
   }
@@ -112,14 +116,6 @@ async function testFile(file: string, settings: RunSettings, io: CommandIO): Pro
     errors.push(...errs);
   }
   return { errors, suite };
-}
-
-/** Go's text for a file that cannot be read. */
-function goReadError(path: string, err: unknown): string {
-  const code = (err as { code?: string }).code;
-  if (code === 'ENOENT') return `open ${path}: no such file or directory`;
-  if (code === 'EISDIR') return `read ${path}: is a directory`;
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** `ignis tool test rules` */
