@@ -6,6 +6,7 @@
  * custom decoder (a bad duration) aborts the whole decode with its own message, as in Go.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, visit, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { resolveScalarV2, YamlV2TagError, type ResolvedV2 } from './yaml-v2-scalar.js';
 
 /** A 1-based line and column; `{line: 0, col: 0}` for a key that is absent (Go's zero `yaml.Node`). */
 export interface SourcePos {
@@ -81,8 +82,8 @@ export function shortTag(node: YamlNode): string {
   if (isMap(node)) return '!!map';
   if (isSeq(node)) return '!!seq';
   if (!isScalar(node)) return '!!str';
-  if (node.tag && node.tag.startsWith('tag:yaml.org,2002:')) return `!!${node.tag.slice('tag:yaml.org,2002:'.length)}`;
-  if (node.tag?.startsWith('!!')) return node.tag;
+  const tag = explicitTag(node);
+  if (tag !== undefined && tag.startsWith('!!')) return tag;
   if (node.type !== Scalar.PLAIN) return '!!str';
   const s = String(node.value);
   if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return '!!null';
@@ -90,6 +91,12 @@ export function shortTag(node: YamlNode): string {
   if (goInt(s) !== undefined) return '!!int';
   if (goFloat(s) !== undefined) return '!!float';
   return '!!str';
+}
+
+/** A scalar's explicit tag in short form (`!!float`, `!`, `!custom`), or undefined. */
+function explicitTag(node: Scalar): string | undefined {
+  if (!node.tag) return undefined;
+  return node.tag.startsWith('tag:yaml.org,2002:') ? `!!${node.tag.slice('tag:yaml.org,2002:'.length)}` : node.tag;
 }
 
 /** The integer a plain scalar resolves to in go-yaml v3, or undefined. */
@@ -164,9 +171,8 @@ export class Decoder {
     return node === null || (isScalar(node) && shortTag(node) === '!!null');
   }
 
-  /** Records go-yaml's "cannot unmarshal" error for `node` into Go type `goType`. */
-  typeError(node: YamlNode, goType: string): void {
-    const tag = shortTag(node);
+  /** Records go-yaml's "cannot unmarshal" error for `node` (resolved as `tag`) into Go type `goType`. */
+  typeError(node: YamlNode, goType: string, tag: string = shortTag(node)): void {
     let value = '';
     if (tag !== '!!seq' && tag !== '!!map') {
       // The text as written (a `!!binary` scalar's value is already decoded).
@@ -254,6 +260,47 @@ export class Decoder {
     }
     this.typeError(n, 'int');
     return 0;
+  }
+
+  /**
+   * A Go `float64` field as go-yaml v2 decodes it (promtool's test files; rule files have no
+   * float fields): null is 0; a scalar that resolves to an int or a float is its value
+   * (`0x10`, `1_000`, `.inf`, `-.Inf`, `.nan`, `!!float 16`); anything else is a type error
+   * naming v2's type (`!!bool \`yes\``, `!!str \`"16"\``, `!!timestamp`). An explicit tag the
+   * text does not fit aborts the decode. See `yaml-v2-scalar.ts` for the resolution rules.
+   */
+  floatV2(node: YamlNode | null): number {
+    const n = this.resolve(node);
+    if (n === null || this.isNull(n)) return 0;
+    const r = isScalar(n) ? this.#resolveV2(n) : undefined;
+    if (r !== undefined && (r.tag === '!!float' || r.tag === '!!int')) return r.value as number;
+    this.typeError(n, 'float64', r?.tag);
+    return 0;
+  }
+
+  /**
+   * A Go `bool` field as go-yaml v2 decodes it: null is false; the YAML 1.1 spellings
+   * `y Y yes Yes YES true True TRUE on On ON` and `n N no No NO false False FALSE off Off OFF`,
+   * unquoted or tagged `!!bool`, are the boolean; anything else (`1`, `"yes"`, `tRue`) is a
+   * type error naming v2's type. An explicit tag the text does not fit aborts the decode.
+   */
+  boolV2(node: YamlNode | null): boolean {
+    const n = this.resolve(node);
+    if (n === null || this.isNull(n)) return false;
+    const r = isScalar(n) ? this.#resolveV2(n) : undefined;
+    if (r !== undefined && r.tag === '!!bool') return r.value as boolean;
+    this.typeError(n, 'bool', r?.tag);
+    return false;
+  }
+
+  /** go-yaml v2's type and value of scalar `n`; a failing explicit tag is a `HardDecodeError`. */
+  #resolveV2(n: Scalar): ResolvedV2 {
+    try {
+      return resolveScalarV2(String(n.value), explicitTag(n), n.type !== Scalar.PLAIN);
+    } catch (err) {
+      if (err instanceof YamlV2TagError) throw new HardDecodeError(err.message);
+      throw err;
+    }
   }
 
   /**

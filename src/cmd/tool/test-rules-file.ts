@@ -2,7 +2,8 @@
  * The unit-test file of `ignis tool test rules` (promtool's `unitTestFile`), decoded strictly:
  * an unknown key, a value of the wrong type or a bad duration is an error with go-yaml's text
  * (`yaml: unmarshal errors:` + one `  line N: …` line each), naming promtool's Go types
- * (`main.testGroup`, `main.sample`, …) as promtool does.
+ * (`main.testGroup`, `main.sample`, …) as promtool does. Float and bool values resolve as
+ * go-yaml v2 (promtool's decoder for these files) resolves them (`Decoder.floatV2`/`boolV2`).
  */
 import type { Node as YamlNode } from 'yaml';
 import { isScalar } from 'yaml';
@@ -80,32 +81,6 @@ function fields(d: Decoder, node: YamlNode | null, goType: string, f: Fields): v
   }
 }
 
-function float(d: Decoder, node: YamlNode | null): number {
-  const n = d.resolve(node);
-  if (n === null || d.isNull(n)) return 0;
-  if (isScalar(n)) {
-    const s = String(n.value);
-    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
-    if (/^\.(?:nan|NaN|NAN)$/.test(s)) return NaN;
-    const v = s.trim() === '' ? NaN : Number(s.replaceAll('_', ''));
-    if (!Number.isNaN(v)) return v;
-  }
-  d.typeError(n, 'float64');
-  return 0;
-}
-
-function bool(d: Decoder, node: YamlNode | null): boolean {
-  const n = d.resolve(node);
-  if (n === null || d.isNull(n)) return false;
-  if (isScalar(n)) {
-    const s = String(n.value);
-    if (/^(?:true|True|TRUE)$/.test(s)) return true;
-    if (/^(?:false|False|FALSE)$/.test(s)) return false;
-  }
-  d.typeError(n, 'bool');
-  return false;
-}
-
 /** `start_timestamp`: RFC 3339 text or Unix seconds (ms since the epoch). */
 function startTimestamp(d: Decoder, node: YamlNode | null): number {
   const n = d.resolve(node);
@@ -162,7 +137,7 @@ function testGroup(d: Decoder, node: YamlNode | null): TestGroup {
           exp_samples: (x) => {
             for (const s of d.seq(x, '[]main.sample')) {
               const e = { labels: '', value: 0, histogram: '' };
-              fields(d, s, 'main.sample', { labels: (y) => (e.labels = d.string(y)), value: (y) => (e.value = float(d, y)), histogram: (y) => (e.histogram = d.string(y)) });
+              fields(d, s, 'main.sample', { labels: (y) => (e.labels = d.string(y)), value: (y) => (e.value = d.floatV2(y)), histogram: (y) => (e.histogram = d.string(y)) });
               c.expSamples.push(e);
             }
           },
@@ -185,7 +160,7 @@ export function decodeTestFile(text: string): UnitTestFile {
       rule_files: (v) => (f.ruleFiles = strings(d, v)),
       evaluation_interval: (v) => (f.evaluationIntervalMs = d.duration(v, parseDuration)),
       group_eval_order: (v) => (f.groupEvalOrder = strings(d, v)),
-      fuzzy_compare: (v) => (f.fuzzyCompare = bool(d, v)),
+      fuzzy_compare: (v) => (f.fuzzyCompare = d.boolV2(v)),
       tests: (v) => (f.tests = d.seq(v, '[]main.testGroup').map((t) => testGroup(d, t))),
     });
   } catch (err) {

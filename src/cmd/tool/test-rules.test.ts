@@ -295,3 +295,37 @@ test('usage errors: no file, a missing file, a directory (as 2.42)', async () =>
   await assert.rejects(ignis(['nope.yml'], tmpdir()), isUsage("path 'nope.yml' does not exist"));
   await assert.rejects(ignis(['/tmp/'], tmpdir()), isUsage("'tmp' is a directory"));
 });
+
+/** Sample values spelled every way go-yaml v2 accepts or rejects for a float64. */
+const VALUE_SPELLINGS = [
+  '16', '1_6', '16_', '0x10', '0x1_0', '0o20', '020', '0b10000', '+16', '-0x10', '1.6e1', '160e-1', '16.', '.16e2', '1.6e1_0', '08',
+  '.1_6', '-.5', '18446744073709551616', '-9223372036854775809', '4.9e-325', '.inf', '+.inf', '-.Inf', '.NaN', '~', "''",
+  '"16"', "'16'", '!!float 16', '!!int 16', '!!str 16', '!!float "16"', '!!float abc', '!!int 1.5', '!!bool yes', '!!binary MTY=',
+  '.iNf', '+.nan', 'Infinity', 'NaN', '_16', '1e', '0x', '0x10.0', '0b2', '0x1p4', '.5_', '1e400', 'true', 'yes', 'y', 'Off',
+  '2006-01-02', '2006-01-02T15:04:05Z', '2006-1-2 3:4:5.5', '2006-02-30', '[1]', '{a: 1}',
+];
+
+test('sample values decode as promtool 2.42 (go-yaml v2) decodes them', { skip: skipWithoutBinary('promtool') }, () => {
+  const files: Record<string, string> = { 'r.yml': 'groups:\n  - name: g\n    rules:\n      - record: r\n        expr: vector(16)\n' };
+  const names = VALUE_SPELLINGS.map((v, i) => {
+    files[`v${i}.yml`] = `rule_files: [r.yml]\ntests:\n  - interval: 1m\n    promql_expr_test:\n      - expr: r\n        eval_time: 0\n        exp_samples:\n          - labels: r\n            value: ${v}\n`;
+    return `v${i}.yml`;
+  });
+  return withFiles(files, async (dir) => {
+    const ours = await ignis(names, dir);
+    const p = spawnSync(findBinary('promtool')!, ['test', 'rules', ...names], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(ours.stdout, p.stdout);
+    assert.equal(ours.stderr, p.stderr);
+    assert.equal(ours.code, p.status);
+  });
+});
+
+test('decodeTestFile: fuzzy_compare takes go-yaml v2 booleans only', () => {
+  const fuzzy = (v: string) => decodeTestFile(`fuzzy_compare: ${v}\n`).fuzzyCompare;
+  for (const v of ['y', 'Yes', 'TRUE', 'on', '!!bool "yes"']) assert.equal(fuzzy(v), true, v);
+  for (const v of ['n', 'No', 'false', 'OFF', '~', '']) assert.equal(fuzzy(v), false, v);
+  for (const [v, tag] of [['1', '!!int'], ['"yes"', '!!str'], ['tRue', '!!str'], ['[]', '!!seq']]) {
+    assert.throws(() => fuzzy(v!), (e: unknown) => e instanceof TestFileError && e.message.includes(`cannot unmarshal ${tag}`) && e.message.endsWith('into bool'), v);
+  }
+  assert.throws(() => fuzzy('!!bool maybe'), (e: unknown) => e instanceof TestFileError && e.message === 'yaml: cannot decode !!str `maybe` as a !!bool');
+});
