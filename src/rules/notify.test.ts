@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Labels } from '../model/labels/index.js';
 import type { Sample } from '../promql/index.js';
 import { AlertingRule, RESOLVED_RETENTION_MS, type Alert } from './alerting-rule.js';
@@ -76,6 +77,11 @@ test('sendAlerts hands over snapshots: later evaluations do not change what was 
 test('queryEscape is Go url.QueryEscape; the table link is upstream\'s', () => {
   assert.equal(queryEscape("sum(rate(x{a=\"b c\"}[5m])) > 0 & !'*~_.-"), 'sum%28rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29%29+%3E+0+%26+%21%27%2A~_.-');
   assert.equal(queryEscape('é/'), '%C3%A9%2F');
+  assert.equal(queryEscape('a\ud800b'), 'a%EF%BF%BDb', 'a lone high surrogate is U+FFFD');
+  assert.equal(queryEscape('\udc00'), '%EF%BF%BD', 'a lone low surrogate is U+FFFD');
+  assert.equal(queryEscape('\udbff\ud800\udc00x\udfff'), '%EF%BF%BD%F0%90%80%80x%EF%BF%BD', 'pairs stay one code point');
+  assert.equal(queryEscape('😀 '), '%F0%9F%98%80+');
+  assert.equal(tableLinkForExpression('up{a="\ud800"}'), '/graph?g0.expr=up%7Ba%3D%22%EF%BF%BD%22%7D&g0.tab=1');
   assert.equal(tableLinkForExpression('up == 0'), '/graph?g0.expr=up+%3D%3D+0&g0.tab=1');
 });
 
@@ -122,4 +128,28 @@ test('a group hands each alerting rule\'s due alerts to notify after evaluating 
     { expr: 'vector(1)', n: 1, validUntil: [110_000 + 4 * 10_000] },
     { expr: 'vector(1) == 0', n: 0, validUntil: [] },
   ]);
+});
+
+/** Go's `url.QueryEscape` over the bytes Node's UTF-8 encoder gives (lone surrogates as EF BF BD). */
+function byteQueryEscape(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9\-_.~]/.test(c) ? c : b === 0x20 ? '+' : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+test('queryEscape never throws and escapes every byte of the UTF-8 as Go does', () => {
+  const chars = fc.oneof(
+    fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '😀', ' ', '+', '%', '~', '!', '*', "'", '(', ')', 'é', '\u0000', '\u007f'),
+    fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+  );
+  fc.assert(
+    fc.property(fc.array(chars, { maxLength: 30 }), (parts) => {
+      const s = parts.join('');
+      assert.equal(queryEscape(s), byteQueryEscape(s));
+    }),
+    { numRuns: 2000 },
+  );
 });

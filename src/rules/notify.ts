@@ -24,9 +24,16 @@ export interface OutgoingAlert {
   readonly generatorURL: string;
 }
 
-/** Go's `url.QueryEscape`: everything but `A-Za-z0-9-_.~` percent-encoded, spaces as `+`. */
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Go's `url.QueryEscape` of the UTF-8 of `s`: every byte but `A-Za-z0-9-_.~` percent-encoded
+ * with uppercase hex, spaces as `+`. A lone surrogate has no UTF-8; it is escaped as U+FFFD
+ * (`%EF%BF%BD`), what Go holds after converting such a string. Never throws.
+ */
 export function queryEscape(s: string): string {
-  return encodeURIComponent(s)
+  return encodeURIComponent(s.replace(LONE_SURROGATE, '\ufffd'))
     .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
     .replace(/%20/g, '+');
 }
