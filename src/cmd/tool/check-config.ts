@@ -20,6 +20,7 @@ import {
 } from '../../config/index.js';
 import { formatDuration, parseDuration } from '../../model/duration/index.js';
 import { quoteString } from '../../model/labels/index.js';
+import { goFileError } from '../../util/index.js';
 import type { Command, CommandIO } from '../command.js';
 import { UsageError, type CommandSpec } from '../flags.js';
 import { checkAlertmanagerTargets, checkScrapeTargets } from './check-config-targets.js';
@@ -52,8 +53,7 @@ function statError(path: string): string | undefined {
     statSync(path);
     return undefined;
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    return `stat ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`;
+    return goFileError(err, 'stat', path);
   }
 }
 
@@ -72,7 +72,7 @@ function readTargetGroups(pattern: string, file: string) {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CheckFailure(`checking SD file ${quoteString(pattern)}: open ${file}: ${(err as { code?: string }).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    throw new CheckFailure(`checking SD file ${quoteString(pattern)}: ${goFileError(err, 'open', file)}`);
   }
   try {
     return parseTargetGroups(text, file);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runIgnisInProcess } from '../../../test/e2e/run-ignis.js';
 import { tempDir } from './tsdb-testing.js';
@@ -101,6 +101,9 @@ test('usage errors: missing file argument, missing verb, bad duration, unreadabl
   const missing = join(d, 'nope.om');
   const e = await runIgnisInProcess(['tool', 'tsdb', 'create-blocks-from', 'openmetrics', missing, join(d, 'o')]);
   assert.equal(e.code, 1);
-  assert.equal(e.stderr, `open ${missing}: no such file or directory\n`);
+  assert.equal(e.stderr, `try lock file: open ${missing}: no such file or directory\n`);
   assert.equal(existsSync(join(d, 'o')), false);
+  const dirInput = await runIgnisInProcess(['tool', 'tsdb', 'create-blocks-from', 'openmetrics', d, join(d, 'o')]);
+  assert.equal(dirInput.code, 1);
+  assert.equal(dirInput.stderr, `mmap, size ${statSync(d).size}: no such device\n`);
 });

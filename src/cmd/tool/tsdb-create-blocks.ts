@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command, CommandIO } from '../command.js';
 import { UsageError, type FlagSpec, type ParsedFlags } from '../flags.js';
-import { errorMessage } from '../../util/index.js';
+import { errorMessage, goFileError } from '../../util/index.js';
 import { BackfillError, backfillOpenMetrics, type BackfillProgress } from './tsdb-backfill.js';
 import { parseGoDuration } from './tsdb-format.js';
 import { formatBlockTable } from './tsdb-list.js';
@@ -87,8 +87,7 @@ async function runOpenMetrics(flags: ParsedFlags, io: CommandIO): Promise<number
   try {
     input = fs.readFileSync(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    io.stderr(`open ${file}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : errorMessage(err)}\n`);
+    io.stderr(`${inputFileError(err, file)}\n`);
     return 1;
   }
   let created: string | undefined;
@@ -155,3 +154,16 @@ export const tsdbCreateBlocksCommand: Command = {
     return 2;
   },
 };
+
+/**
+ * promtool 2.42's text when the input file cannot be memory-mapped: a failed open is
+ * `try lock file: open <file>: <errno text>`; a directory opens but cannot be mapped, which Go
+ * reports as `mmap, size <directory size>: no such device`.
+ */
+function inputFileError(err: unknown, file: string): string {
+  if ((err as NodeJS.ErrnoException).code === 'EISDIR') {
+    const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    return `mmap, size ${size}: no such device`;
+  }
+  return `try lock file: ${goFileError(err, 'open', file)}`;
+}

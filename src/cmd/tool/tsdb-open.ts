@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { Block, isUlid, readMeta, type BlockMeta } from '../../tsdb/block/index.js';
 import { segmentFiles } from '../../tsdb/chunks/index.js';
-import { IgnisError, errorMessage } from '../../util/index.js';
+import { IgnisError, errorMessage, goFileError } from '../../util/index.js';
 
 /** A data directory that cannot be read as one; the message is promtool's where it has one. */
 export class DataDirError extends IgnisError {}
@@ -28,9 +28,7 @@ export function statDataDir(dataDir: string): void {
   try {
     fs.statSync(dataDir);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : errorMessage(err);
-    throw new DataDirError(`opening the db dir: stat ${dataDir}: ${what}`, { cause: err });
+    throw new DataDirError(`opening the db dir: ${goFileError(err, 'stat', dataDir)}`, { cause: err });
   }
 }
 

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parseBcryptHash } from './bcrypt-hash.js';
 import { headerConfigError } from './headers.js';
-import { buildTLSSettings, goFileError, NO_TLS_CONFIG, tlsFiles, type TLSSettings } from './tls-settings.js';
+import { goFileError } from '../../util/index.js';
+import { buildTLSSettings, NO_TLS_CONFIG, tlsFiles, type TLSSettings } from './tls-settings.js';
 import { WebConfigError, type WebConfig } from './web-config.js';
 import { decodeWebConfig, WebConfigDecodeError } from './yaml-decode.js';
 
@@ -38,7 +39,7 @@ export function readWebConfigFile(file: string): WebConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new WebConfigError(goFileError(err, file), file, { cause: err });
+    throw new WebConfigError(goFileError(err, 'open', file), file, { cause: err });
   }
   return parseWebConfig(text, dirname(file), file);
 }

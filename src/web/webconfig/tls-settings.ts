@@ -8,6 +8,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SecureContextOptions } from 'node:tls';
+import { goFileError } from '../../util/index.js';
 import { nodeProtocolOptions } from './tls-names.js';
 import { tlsEnabled, type ClientAuthPolicy, type TLSServerConfig } from './web-config.js';
 
@@ -23,25 +24,11 @@ export interface TLSSettings {
 /** Upstream's `errNoTLSConfig`: the file sets no TLS field, so the server speaks plain HTTP. */
 export const NO_TLS_CONFIG = 'TLS config is not present';
 
-/** Go's `os.ReadFile` error text for a failed read of `path`. */
-export function goFileError(err: unknown, path: string): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  const reason: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    ENOTDIR: 'not a directory',
-    ELOOP: 'too many levels of symbolic links',
-    ENAMETOOLONG: 'file name too long',
-  };
-  if (code === 'EISDIR') return `read ${path}: is a directory`;
-  return `open ${path}: ${(code && reason[code]) ?? (err as Error).message}`;
-}
-
 function readText(path: string): string {
   try {
     return readFileSync(path, 'latin1');
   } catch (err) {
-    throw new Error(goFileError(err, path), { cause: err });
+    throw new Error(goFileError(err, 'open', path), { cause: err });
   }
 }
 
@@ -141,12 +128,12 @@ export function buildTLSSettings(t: TLSServerConfig): TLSSettings {
   try {
     certPEM = t.cert_file !== '' ? readFileSync(t.cert_file, 'latin1') : t.cert;
   } catch (err) {
-    throw new Error(`failed to read cert_file (${t.cert_file}): ${goFileError(err, t.cert_file)}`, { cause: err });
+    throw new Error(`failed to read cert_file (${t.cert_file}): ${goFileError(err, 'open', t.cert_file)}`, { cause: err });
   }
   try {
     keyPEM = t.key_file !== '' ? readFileSync(t.key_file, 'latin1') : t.key;
   } catch (err) {
-    throw new Error(`failed to read key_file (${t.key_file}): ${goFileError(err, t.key_file)}`, { cause: err });
+    throw new Error(`failed to read key_file (${t.key_file}): ${goFileError(err, 'open', t.key_file)}`, { cause: err });
   }
   let pair: { cert: string; key: string };
   try {
