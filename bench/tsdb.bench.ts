@@ -1,8 +1,11 @@
 /**
  * TSDB background work: how long cutting the head into a block and compacting blocks take, how
  * long the event loop is blocked meanwhile (the worker does the writing), bytes per sample on
- * disk, and a full scan over blocks + head. `--series` series (default 10,000) at 15 s for
- * `--hours` hours (default 10: four 2h blocks and a head). `max_event_loop_delay_ms` is wall
+ * disk, and a full scan over blocks + head. `--series` series (default 10,000) every `--step` ms
+ * (default 15,000) for `--hours` hours (default 10: four 2h blocks and a head). `--no-compaction`
+ * and `--no-scan` skip the reopen + block compaction and the scan (at 1 M series only the head cut
+ * matters: `--series 1000000 --hours 4 --step 60000`); `--log-slow-ms MS` prints (stderr) every
+ * loop gap of the head cut whose main-thread CPU exceeds MS. `max_event_loop_delay_ms` is wall
  * clock (on a busy machine it includes waiting for a core); `max_stall_cpu_ms` is the longest
  * stretch the main thread itself kept the loop (`support/loop-stall.ts`). Prints JSON lines:
  *
@@ -19,16 +22,30 @@ import { ValueType } from '../src/storage/index.js';
 import { DB } from '../src/tsdb/db/index.js';
 import { longestStall } from './support/loop-stall.js';
 
-const { values: args } = parseArgs({ options: { series: { type: 'string', default: '10000' }, hours: { type: 'string', default: '10' } } });
+const { values: args } = parseArgs({
+  options: {
+    series: { type: 'string', default: '10000' },
+    hours: { type: 'string', default: '10' },
+    step: { type: 'string', default: '15000' },
+    'no-compaction': { type: 'boolean', default: false },
+    'no-scan': { type: 'boolean', default: false },
+    'log-slow-ms': { type: 'string', default: '0' },
+  },
+});
 const SERIES = Number(args.series);
 const HOURS = Number(args.hours);
-const STEP = 15_000;
+const STEP = Number(args.step);
+const SLOW_MS = Number(args['log-slow-ms']);
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % (54 * 3600_000));
 
-async function measure<T>(fn: () => Promise<T>): Promise<{ v: T; seconds: number; maxDelayMs: number; stallCpuMs: number }> {
+async function measure<T>(fn: () => Promise<T>, slowMs = 0): Promise<{ v: T; seconds: number; maxDelayMs: number; stallCpuMs: number }> {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
-  const { v, ms, busyMs } = await longestStall(fn);
+  const t0 = performance.now();
+  const onGap = slowMs > 0 ? (wallMs: number, cpuMs: number): void => {
+    if (cpuMs > slowMs) process.stderr.write(`slow gap cpu=${cpuMs.toFixed(1)}ms wall=${wallMs.toFixed(1)}ms at ${((performance.now() - t0) / 1000).toFixed(3)}s (t=${performance.now().toFixed(0)})\n`);
+  } : undefined;
+  const { v, ms, busyMs } = await longestStall(fn, onGap);
   h.disable();
   return { v, seconds: ms / 1000, maxDelayMs: h.max / 1e6, stallCpuMs: busyMs };
 }
@@ -49,7 +66,7 @@ async function main(): Promise<void> {
     });
     const samples = steps * SERIES;
     console.log(JSON.stringify({ bench: 'tsdb_ingest', series: SERIES, samples, samples_per_sec: Math.round(samples / ingest.seconds) }));
-    const cut = await measure(() => db.compact());
+    const cut = await measure(() => db.compact(), SLOW_MS);
     const blocks = db.blocks();
     const inBlocks = blocks.reduce((n, b) => n + (b.meta.stats.numSamples ?? 0), 0);
     const bytes = blocks.reduce((n, b) => n + b.size(), 0);
@@ -66,19 +83,26 @@ async function main(): Promise<void> {
       }),
     );
     await db.close();
+    if (args['no-compaction'] && args['no-scan']) return;
     const db2 = await DB.open(dir, { autoCompaction: false });
-    const comp = await measure(() => db2.compact());
-    console.log(
-      JSON.stringify({
-        bench: 'tsdb_compaction',
-        blocks_before: blocks.length,
-        blocks_after: db2.blocks().length,
-        levels: db2.blocks().map((b) => b.meta.compaction.level),
-        seconds: +comp.seconds.toFixed(3),
-        max_event_loop_delay_ms: +comp.maxDelayMs.toFixed(1),
-        max_stall_cpu_ms: +comp.stallCpuMs.toFixed(1),
-      }),
-    );
+    if (!args['no-compaction']) {
+      const comp = await measure(() => db2.compact());
+      console.log(
+        JSON.stringify({
+          bench: 'tsdb_compaction',
+          blocks_before: blocks.length,
+          blocks_after: db2.blocks().length,
+          levels: db2.blocks().map((b) => b.meta.compaction.level),
+          seconds: +comp.seconds.toFixed(3),
+          max_event_loop_delay_ms: +comp.maxDelayMs.toFixed(1),
+          max_stall_cpu_ms: +comp.stallCpuMs.toFixed(1),
+        }),
+      );
+    }
+    if (args['no-scan']) {
+      await db2.close();
+      return;
+    }
     const scan = await measure(async () => {
       const q = db2.querier(-Infinity, Infinity);
       const ss = q.select(false, undefined, newMatcher('=~', '__name__', 'bench_metric_.*'));

@@ -27,8 +27,11 @@ export interface Stall<T> {
   busyMs: number;
 }
 
-/** Resolves after `fn` with its result, its duration and the longest gaps between 1 ms ticks meanwhile. */
-export async function longestStall<T>(fn: () => Promise<T>): Promise<Stall<T>> {
+/**
+ * Resolves after `fn` with its result, its duration and the longest gaps between 1 ms ticks
+ * meanwhile. `onGap` (diagnosis) is called with every gap's wall and main-thread CPU ms.
+ */
+export async function longestStall<T>(fn: () => Promise<T>, onGap?: (wallMs: number, cpuMs: number) => void): Promise<Stall<T>> {
   let last = performance.now();
   let lastCpu = cpuMs();
   let worst = 0;
@@ -40,6 +43,7 @@ export async function longestStall<T>(fn: () => Promise<T>): Promise<Stall<T>> {
     if (gap > worst) worst = gap;
     const used = Math.min(gap, cpu - lastCpu);
     if (used > busy) busy = used;
+    onGap?.(gap, used);
     last = now;
     lastCpu = cpu;
   };

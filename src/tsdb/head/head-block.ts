@@ -13,16 +13,18 @@ import type { Head } from './head.js';
 const SLICE_MS = 10;
 
 /**
- * Adds to `out` the part of chunk `data` (samples `cMin..cMax`) within `[mint, maxt)`: a copy
- * when it lies wholly inside, else re-encoded; nothing when none of it does.
+ * Adds to `out` the part of a chunk (`n` bytes at `off` in `src`, samples `cMin..cMax`) within
+ * `[mint, maxt)`: a copy when it lies wholly inside, else re-encoded; nothing when none of it
+ * does.
  */
-function addChunkInRange(out: BlockExportBuilder, data: Uint8Array, cMin: number, cMax: number, mint: number, maxt: number, it: XorIterator): void {
+function addChunkInRange(out: BlockExportBuilder, src: Uint8Array, off: number, n: number, cMin: number, cMax: number, mint: number, maxt: number, it: XorIterator): void {
   if (cMax < mint || cMin >= maxt) return;
   if (cMin >= mint && cMax < maxt) {
-    out.addChunk(cMin, cMax, data);
+    out.addChunkFrom(cMin, cMax, src, off, n);
     return;
   }
-  const part = new XorChunk(data.length);
+  const data = src.subarray(off, off + n);
+  const part = new XorChunk(n);
   const app = new XorAppender(part);
   let lo = Infinity;
   let hi = -Infinity;
@@ -46,33 +48,34 @@ export async function collectBlockSeries(head: Head, mint: number, maxt: number)
   const out = new BlockExportBuilder();
   const slices = new TurnSlices(SLICE_MS);
   const closed: number[] = [];
-  let openBuf: Uint8Array | undefined;
-  // Snapshot the series first: GC or new series during the pauses must not disturb the walk.
-  // References, not handles: the snapshot holds no object per series across the pauses.
-  const all = head.series.refs();
-  for (let i = 0; i < all.length; i++) {
-    const slot = head.series.slotOf(all[i]!);
-    const s = slot < 0 ? undefined : head.series.atSlot(slot);
-    if (s !== undefined && s.minTime() < maxt && s.lastT >= mint) {
-      out.beginSeries(s.labels);
-      const arena = head.arena;
-      // Completed chunks are linked newest first: note them, add them oldest first.
-      closed.length = 0;
-      for (let a = s.newestClosed(); a !== -1; a = arena.previous(a)) {
-        if (arena.maxT(a) < mint) break;
-        if (arena.minT(a) < maxt) closed.push(a);
-      }
-      for (let k = closed.length - 1; k >= 0; k--) {
-        const a = closed[k]!;
-        addChunkInRange(out, arena.view(a), arena.minT(a), arena.maxT(a), mint, maxt, it);
-      }
-      if (s.hasOpenChunk() && s.lastT >= mint && s.headMinT < maxt) {
-        openBuf = s.copyOpenChunk(head.openChunks, openBuf);
-        addChunkInRange(out, openBuf!.subarray(0, s.openChunkLength()), s.headMinT, s.lastT, mint, maxt, it);
-      }
-      out.endSeries();
+  const arena = head.arena;
+  // A walk over the slots as they are now (see `SeriesStore.isLive`), not a snapshot of a
+  // million references in the first turn; it holds no object per series across the pauses.
+  const store = head.series;
+  const end = store.slotCount();
+  for (let slot = 0; slot < end; slot++) {
+    // Often: while a major GC is marking, each series' few allocations may pay for a marking
+    // step, and 256 series between two looks at the clock made turns of 20-50 ms.
+    if ((slot & 15) === 15 && slices.due) await slices.next();
+    if (!store.isLive(slot)) continue;
+    const s = store.atSlot(slot);
+    if (s.minTime() >= maxt || s.lastT < mint) continue;
+    out.beginSeries(s.labels);
+    // Completed chunks are linked newest first: note them, add them oldest first.
+    closed.length = 0;
+    for (let a = s.newestClosed(); a !== -1; a = arena.previous(a)) {
+      if (arena.maxT(a) < mint) break;
+      if (arena.minT(a) < maxt) closed.push(a);
     }
-    if ((i & 255) === 255 && slices.due) await slices.next();
+    for (let k = closed.length - 1; k >= 0; k--) {
+      const a = closed[k]!;
+      addChunkInRange(out, arena.slab(a), arena.dataOffset(a), arena.length(a), arena.minT(a), arena.maxT(a), mint, maxt, it);
+    }
+    if (s.hasOpenChunk() && s.lastT >= mint && s.headMinT < maxt) {
+      // Read in place: nothing appends before this series is done.
+      addChunkInRange(out, s.openChunkPage(head.openChunks)!, s.openChunkOffset(), s.openChunkLength(), s.headMinT, s.lastT, mint, maxt, it);
+    }
+    out.endSeries();
   }
   return out;
 }

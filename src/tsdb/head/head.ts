@@ -564,18 +564,22 @@ export class Head implements Appendable, Queryable, AppendContext {
     let chunksRemoved = 0;
     let newMin = Infinity;
     this.#minTWhileTruncating = Infinity;
-    // References, not handles: the snapshot holds no object per series across the pauses.
-    const all = this.series.refs();
+    // A walk over the slots (see `SeriesStore.isLive`): no snapshot of every reference in one
+    // turn, no object per series held across the pauses. Series created during the pass and
+    // visited anyway are kept: they are newer than `mint`, or touched by an open appender.
+    const store = this.series;
+    const end = store.slotCount();
     let sliceEnd = performance.now() + sliceMs;
-    for (let i = 0; i < all.length; i++) {
-      if ((i & 1023) === 1023 && performance.now() > sliceEnd) {
+    for (let slot = 0; slot < end; slot++) {
+      // A look at the clock every 64 series, not 1024: while a major GC is marking, the pass'
+      // allocations pay for marking steps and scavenges, and 1024 series made turns of 30+ ms.
+      if ((slot & 63) === 63 && performance.now() > sliceEnd) {
         yield;
         sliceEnd = performance.now() + sliceMs;
       }
-      const ref = all[i]!;
-      const slot = this.series.slotOf(ref);
-      if (slot < 0) continue; // gone meanwhile
-      const s = this.series.atSlot(slot);
+      if (!store.isLive(slot)) continue; // free, or gone meanwhile
+      const ref = store.refAt(slot);
+      const s = store.atSlot(slot);
       chunksRemoved += s.truncateChunksBefore(mint, this);
       if (s.isEmpty()) {
         if (s.touchedBy >= minOpen || this.ooo.has(ref)) continue;
