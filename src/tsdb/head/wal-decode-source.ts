@@ -5,7 +5,7 @@
  * for every job, its batches and then its `end`.
  */
 import { Worker } from 'node:worker_threads';
-import { SAMPLES_COLUMN_BYTES, decodeWal, type DecodeAck, type DecodeJob, type DecodedBatch } from './wal-decode.js';
+import { SAMPLES_COLUMN_BYTES, decodeWal, transferable, type DecodeAck, type DecodeJob, type DecodedBatch } from './wal-decode.js';
 
 /** Batches a worker may decode ahead of the event loop (each at most ~400 KB: ~25 MB in all). */
 const WINDOW = 64;
@@ -74,7 +74,7 @@ class WorkerSource implements BatchSource {
   /** The batch `next()` returned last (its buffers go back to the worker on the next call). */
   #last: DecodedBatch | undefined;
   /** Buffers of consumed samples batches, to transfer back with the next acknowledgement. */
-  #giveBack: ArrayBuffer[] = [];
+  #giveBack: ArrayBufferLike[] = [];
 
   constructor(jobs: DecodeJob[]) {
     this.#ends = jobs.length;
@@ -111,14 +111,14 @@ class WorkerSource implements BatchSource {
     }
     const last = this.#last;
     if (last !== undefined && last.kind === 'samples') {
-      for (const a of [last.refs, last.ts, last.vs]) if (a.buffer.byteLength === SAMPLES_COLUMN_BYTES) this.#giveBack.push(a.buffer as ArrayBuffer);
+      for (const a of [last.refs, last.ts, last.vs]) if (a.buffer.byteLength === SAMPLES_COLUMN_BYTES) this.#giveBack.push(a.buffer);
     }
     const b = this.#queue.shift()!;
     this.#last = b;
     // Batches that left the window: the worker may decode as many more (in the buffers given back).
     if (++this.#taken === ACK_EVERY) {
       const ack: DecodeAck = { taken: this.#taken, buffers: this.#giveBack };
-      this.#worker.postMessage(ack, this.#giveBack);
+      this.#worker.postMessage(ack, transferable(this.#giveBack));
       this.#giveBack = [];
       this.#taken = 0;
     }

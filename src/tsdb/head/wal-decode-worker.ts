@@ -15,7 +15,7 @@ if (port !== null) {
   let inFlight = 0;
   let wake: (() => void) | undefined;
   /** Buffers of samples batches the parent is done with (see `decodeWal`). */
-  const recycled: ArrayBuffer[] = [];
+  const recycled: ArrayBufferLike[] = [];
   port.on('message', ({ taken, buffers }: DecodeAck) => {
     inFlight -= taken;
     recycled.push(...buffers);

@@ -77,7 +77,7 @@ export interface DecodeJob {
  */
 export interface DecodeAck {
   taken: number;
-  buffers: ArrayBuffer[];
+  buffers: ArrayBufferLike[];
 }
 
 /** The failure `err` in transferable form. */
@@ -110,10 +110,10 @@ class Batcher {
   #strings: string[] = [];
   #samples = new SampleBatch(MAX_SAMPLES);
   readonly #out: DecodedBatch[] = [];
-  readonly #recycled: ArrayBuffer[] | undefined;
+  readonly #recycled: ArrayBufferLike[] | undefined;
 
   /** `recycled`: buffers of samples batches the consumer is done with, reused for new ones. */
-  constructor(recycled?: ArrayBuffer[]) {
+  constructor(recycled?: ArrayBufferLike[]) {
     this.#recycled = recycled;
   }
 
@@ -129,7 +129,7 @@ class Batcher {
         const list = this.#series;
         list.length = 0;
         decodeSeries(rec, list);
-        this.#flushSamples();
+        this.#flushSamples(true);
         for (const { ref, labels } of list) {
           this.#refs.push(ref);
           this.#counts.push(labels.length * 2);
@@ -150,7 +150,8 @@ class Batcher {
           throw err;
         }
         this.#flushSeries();
-        if (b.length >= MAX_SAMPLES) this.#flushSamples();
+        // Only full batches leave here; the rest waits for the next records (fewer, fuller batches).
+        if (b.length >= MAX_SAMPLES) this.#flushSamples(false);
         break;
       }
       case RecordType.Tombstones: {
@@ -173,7 +174,7 @@ class Batcher {
   flush(): DecodedBatch[] {
     this.#out.length = 0;
     this.#flushSeries();
-    this.#flushSamples();
+    this.#flushSamples(true);
     return this.#out;
   }
 
@@ -185,19 +186,37 @@ class Batcher {
     this.#strings = [];
   }
 
-  #flushSamples(): void {
+  /**
+   * Moves the pending samples into batches of `MAX_SAMPLES`, and the last, shorter one too when
+   * `all`; otherwise it stays pending (moved to the front).
+   */
+  #flushSamples(all: boolean): void {
     const b = this.#samples;
-    for (let from = 0; from < b.length; from += MAX_SAMPLES) {
+    let from = 0;
+    for (; from < b.length; from += MAX_SAMPLES) {
       const to = Math.min(b.length, from + MAX_SAMPLES);
+      if (to - from < MAX_SAMPLES && !all) break;
       this.#out.push({ kind: 'samples', refs: this.#column(b.refs, from, to), ts: this.#column(b.ts, from, to), vs: this.#column(b.vs, from, to) });
     }
-    b.reset();
+    const rest = b.length - from;
+    if (rest > 0 && from > 0) {
+      b.refs.copyWithin(0, from, b.length);
+      b.ts.copyWithin(0, from, b.length);
+      b.vs.copyWithin(0, from, b.length);
+    }
+    b.length = Math.max(0, rest);
   }
 
-  /** A copy of `src[from, to)` (at most `MAX_SAMPLES` long), in a recycled buffer when there is one. */
+  /**
+   * A copy of `src[from, to)` (at most `MAX_SAMPLES` long): in a recycled buffer when there is
+   * one, else — when buffers are recycled at all (the worker) — in a new `SharedArrayBuffer`
+   * (see `newColumnBuffer`), else in a new `ArrayBuffer`.
+   */
   #column(src: Float64Array, from: number, to: number): Float64Array {
-    const buf = this.#recycled?.pop();
-    if (buf === undefined || buf.byteLength < (to - from) * 8) return src.slice(from, to);
+    const pool = this.#recycled;
+    if (pool === undefined) return src.slice(from, to);
+    let buf = pool.pop();
+    if (buf === undefined || buf.byteLength < (to - from) * 8) buf = newColumnBuffer();
     const out = new Float64Array(buf, 0, to - from);
     out.set(src.subarray(from, to));
     return out;
@@ -208,13 +227,30 @@ class Batcher {
 export const SAMPLES_COLUMN_BYTES = MAX_SAMPLES * 8;
 
 /**
+ * A buffer for one column of a samples batch, shared between the decoding worker and the event
+ * loop rather than transferred: V8 charges every `ArrayBuffer` that arrives in an isolate
+ * (allocated or transferred in) to its external memory, and its growth starts major GCs — a
+ * replay of 480 M samples moves ~11 GB of columns to the event loop. A `SharedArrayBuffer` is
+ * not charged, and the few dozen in use go back and forth (`DecodeAck.buffers`) for the whole
+ * replay. Ownership is still handed over whole: only one side touches a buffer at a time.
+ */
+function newColumnBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer(SAMPLES_COLUMN_BYTES);
+}
+
+/** The buffers in `list` that must be transferred (plain `ArrayBuffer`s; shared ones are shared). */
+export function transferable(list: ArrayBufferLike[]): ArrayBuffer[] {
+  return list.filter((b): b is ArrayBuffer => !(b instanceof SharedArrayBuffer));
+}
+
+/**
  * Decodes the segments of `job.dir` into batches in WAL order, ending with one `end` batch that
  * carries the first damage (every record before it delivered) or read error, if any. Samples
  * batches use buffers from `recycled` (the consumer gives back those it is done with) when
  * there are any: replay then moves the same few buffers around instead of allocating gigabytes
  * of short-lived ones, whose external-memory accounting starts major GCs.
  */
-export async function* decodeWal(job: DecodeJob, recycled?: ArrayBuffer[]): AsyncGenerator<DecodedBatch> {
+export async function* decodeWal(job: DecodeJob, recycled?: ArrayBufferLike[]): AsyncGenerator<DecodedBatch> {
   const batcher = new Batcher(recycled);
   try {
     const segs = (await listSegments(job.dir)).filter((s) => s.index >= (job.from ?? -Infinity));
@@ -248,11 +284,11 @@ export async function* decodeWal(job: DecodeJob, recycled?: ArrayBuffer[]): Asyn
 export function batchTransferables(b: DecodedBatch): ArrayBuffer[] {
   switch (b.kind) {
     case 'series':
-      return [b.refs.buffer, b.counts.buffer] as ArrayBuffer[];
+      return transferable([b.refs.buffer, b.counts.buffer]);
     case 'samples':
-      return [b.refs.buffer, b.ts.buffer, b.vs.buffer] as ArrayBuffer[];
+      return transferable([b.refs.buffer, b.ts.buffer, b.vs.buffer]);
     case 'tombstones':
-      return [b.stones.buffer] as ArrayBuffer[];
+      return transferable([b.stones.buffer]);
     default:
       return [];
   }
