@@ -8,10 +8,9 @@
  * Batches are bounded (`MAX_SERIES`, `MAX_SAMPLES` per batch) however large a record is, so the
  * side applying them can keep each turn of the event loop short.
  */
-import * as fsp from 'node:fs/promises';
 import { errorMessage } from '../../util/index.js';
 import { RecordType, SampleBatch, decodeSamples, decodeSeries, decodeTombstones, recordType, type RefSeries, type RefTombstone } from '../record/index.js';
-import { SegmentReader, WalCorruptionError, WalError, listSegments } from '../wlog/index.js';
+import { SegmentReader, WalCorruptionError, WalError, listSegments, readSegmentFile } from '../wlog/index.js';
 
 /** Most series in one series batch. */
 export const MAX_SERIES = 2048;
@@ -254,10 +253,13 @@ export async function* decodeWal(job: DecodeJob, recycled?: ArrayBufferLike[]): 
   const batcher = new Batcher(recycled);
   try {
     const segs = (await listSegments(job.dir)).filter((s) => s.index >= (job.from ?? -Infinity));
+    /** One buffer for every segment image (records are consumed before the next segment is read). */
+    let spare: Buffer | undefined;
     for (const s of segs) {
       yield* batcher.flush();
       yield { kind: 'segment', segment: s.index };
-      const image = await fsp.readFile(s.path);
+      const image = await readSegmentFile(s.path, spare);
+      if (spare === undefined || image.buffer !== spare.buffer) spare = Buffer.from(image.buffer, image.byteOffset, image.buffer.byteLength - image.byteOffset);
       const r = new SegmentReader(image, job.dir, s.index);
       for (;;) {
         let batches: DecodedBatch[];

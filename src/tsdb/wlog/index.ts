@@ -17,7 +17,7 @@ export {
 export { WalError, WalCorruptionError } from './errors.js';
 export { WriteAheadLog, type WalOptions } from './wal.js';
 export { openSegmentFile, type SegmentFile, type SegmentFileOpener } from './segment-file.js';
-export { SegmentReader, readSegments, type ReadOptions, type ReadProgress } from './reader.js';
+export { SegmentReader, readSegmentFile, readSegments, type ReadOptions, type ReadProgress } from './reader.js';
 export { RecordDecoder } from './record-decoder.js';
 export { repairWal, type RepairResult } from './repair.js';
 export { buildRefBitmap, hasRef, setRef } from './ref-bitmap.js';

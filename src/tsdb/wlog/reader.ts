@@ -44,6 +44,29 @@ export class SegmentReader {
   }
 }
 
+/**
+ * The bytes of the segment file at `path`, read into `spare` when it is big enough (a view over
+ * its start), else into a new buffer with room for the whole file. Replay reads segment after
+ * segment of up to 128 MiB: one buffer for all of them spares the page faults of a fresh one each
+ * time and the major GC its external-memory accounting starts.
+ */
+export async function readSegmentFile(path: string, spare?: Buffer): Promise<Buffer> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const buf = spare !== undefined && spare.length >= size ? spare : Buffer.allocUnsafeSlow(size);
+    let n = 0;
+    while (n < size) {
+      const { bytesRead } = await fh.read(buf, n, size - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return buf.subarray(0, n);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Progress of a `readSegments` pass, for the replay status API. */
 export interface ReadProgress {
   /** Segment being read and the first/last to read. */

@@ -7,10 +7,10 @@
  * a page tail shorter than a fragment header is zero padding) are checked exactly as the writer
  * applied them. The format is described in `src/tsdb/docs/format/wal.md`.
  */
-import SnappyJS from 'snappyjs';
 import { crc32c } from '../fileutil/index.js';
 import { FRAG_MASK, Frag, HEADER_SIZE, PAGE_SIZE, SNAPPY_FLAG, ZSTD_FLAG } from './segments.js';
 import { WalCorruptionError, WalError } from './errors.js';
+import { SnappyDecoder } from './snappy-decode.js';
 
 /**
  * Decodes records of one segment. After a true `decode`, `record` holds the record (a view into
@@ -22,6 +22,8 @@ export class RecordDecoder {
   readonly #dir: string;
   readonly #segment: number;
   #asm: Buffer = Buffer.allocUnsafe(64 * 1024);
+  /** Decompresses records into one buffer of its own (records are valid until the next call). */
+  readonly #snappy = new SnappyDecoder();
   record: Buffer = Buffer.alloc(0);
   offset = 0;
   position = 0;
@@ -137,8 +139,7 @@ export class RecordDecoder {
       return true;
     }
     try {
-      // A view over the decompressed bytes (no copy), whether snappyjs returned a Buffer or a Uint8Array.
-      const out: Uint8Array = SnappyJS.uncompress<Uint8Array>(data);
+      const out = this.#snappy.decode(data);
       this.record = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
     } catch (err) {
       this.#corrupt(start, 'snappy decompression failed', err);
