@@ -5,7 +5,8 @@
  * (default 15,000) for `--hours` hours (default 10: four 2h blocks and a head). `--no-compaction`
  * and `--no-scan` skip the reopen + block compaction and the scan (at 1 M series only the head cut
  * matters: `--series 1000000 --hours 4 --step 60000`); `--log-slow-ms MS` prints (stderr) every
- * loop gap of the head cut whose main-thread CPU exceeds MS. `max_event_loop_delay_ms` is wall
+ * loop gap of the head cut whose main-thread CPU exceeds MS, with its end as `hr_us` (the clock of
+ * `--cpu-prof` profiles: process.hrtime in µs). `max_event_loop_delay_ms` is wall
  * clock (on a busy machine it includes waiting for a core); `max_stall_cpu_ms` is the longest
  * stretch the main thread itself kept the loop (`support/loop-stall.ts`). Prints JSON lines:
  *
@@ -43,7 +44,7 @@ async function measure<T>(fn: () => Promise<T>, slowMs = 0): Promise<{ v: T; sec
   h.enable();
   const t0 = performance.now();
   const onGap = slowMs > 0 ? (wallMs: number, cpuMs: number): void => {
-    if (cpuMs > slowMs) process.stderr.write(`slow gap cpu=${cpuMs.toFixed(1)}ms wall=${wallMs.toFixed(1)}ms at ${((performance.now() - t0) / 1000).toFixed(3)}s (t=${performance.now().toFixed(0)})\n`);
+    if (cpuMs > slowMs) process.stderr.write(`slow gap cpu=${cpuMs.toFixed(1)}ms wall=${wallMs.toFixed(1)}ms at ${((performance.now() - t0) / 1000).toFixed(3)}s (hr_us=${process.hrtime.bigint() / 1000n})\n`);
   } : undefined;
   const { v, ms, busyMs } = await longestStall(fn, onGap);
   h.disable();

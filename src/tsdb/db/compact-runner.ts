@@ -7,7 +7,8 @@ import { Worker } from 'node:worker_threads';
 import { IgnisError } from '../../util/index.js';
 import type { JobOutcome } from './block-merge.js';
 import { runJob, type CompactJob } from './compact-job.js';
-import { releasedUntracked, sharedBytes, transferables } from '../head/index.js';
+import { releasedUntracked } from '../fileutil/index.js';
+import { sharedBytes, transferables } from '../head/index.js';
 
 /** A job failed in the worker (the message and code of the worker's error are kept). */
 export class CompactionError extends IgnisError {

@@ -1,6 +1,6 @@
 /**
  * File utilities shared by every TSDB format: CRC-32C, Go-compatible varints, encode/decode
- * buffers, corruption errors and durable rename/fsync steps.
+ * buffers, corruption errors, durable rename/fsync steps and memory V8 does not account for.
  */
 export { crc32c } from './crc32c.js';
 export { uvarintSize, varintSize, putUvarint, putVarint, putUvarintInt64, uvarintInt64Size } from './varint.js';
@@ -17,3 +17,4 @@ export {
   writeFileAtomicSync,
   writeFileAtomic,
 } from './fsync.js';
+export { untrackedBuffer, releasedUntracked, releaseReports, readFileUntracked, RELEASE_REPORT_BYTES } from './untracked-memory.js';

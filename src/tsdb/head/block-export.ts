@@ -19,7 +19,7 @@ import { Labels } from '../../model/labels/index.js';
 import { TurnSlices } from '../../util/index.js';
 import type { Interval } from '../tombstones/index.js';
 import { CHUNK_FIELDS, META_PAGE_CHUNKS, type PackedSeries } from './packed-series.js';
-import { untrackedBuffer } from './untracked-memory.js';
+import { untrackedBuffer } from '../fileutil/index.js';
 
 /** What `pack` observed about the chunks, for the compaction histograms. */
 export interface ChunkObserver {

@@ -11,7 +11,7 @@
  * older completed chunk (-1: none), so a series needs only the address of its newest chunk.
  */
 
-import { releasedUntracked, untrackedBuffer } from './untracked-memory.js';
+import { releasedUntracked, untrackedBuffer } from '../fileutil/index.js';
 
 const SLAB_SIZE = 256 * 1024;
 /** Header bytes before a chunk's data. */

@@ -5,7 +5,6 @@
 export { Head, DEFAULT_CHUNK_RANGE_MS, DEFAULT_SAMPLES_PER_CHUNK, type HeadOptions } from './head.js';
 export { BlockExportBuilder, type ChunkObserver } from './block-export.js';
 export { forEachPackedSeries, sharedBytes, transferables, type PackedSeries, type UnpackedSeries } from './packed-series.js';
-export { releasedUntracked } from './untracked-memory.js';
 export type { ReplayStatus } from './head-wal.js';
 export { HeadSeriesIterator } from './head-read.js';
 export { sameFloatBits } from './float-bits.js';

@@ -8,7 +8,7 @@
  * only page with room).
  */
 
-import { releasedUntracked, untrackedBuffer } from './untracked-memory.js';
+import { releasedUntracked, untrackedBuffer } from '../fileutil/index.js';
 
 /** Bytes per page. */
 export const OPEN_CHUNK_PAGE_SIZE = 64 * 1024;

@@ -19,7 +19,7 @@ import type { Labels } from '../../model/labels/index.js';
 import { copyString, packedEquals, packLabels, unpackLabels, type LabelSource, type RangeIntern } from './label-codec.js';
 import { MemSeries } from './memseries.js';
 import { SlotHashTable } from './slot-hash-table.js';
-import { releasedUntracked, untrackedBuffer } from './untracked-memory.js';
+import { releasedUntracked, untrackedBuffer } from '../fileutil/index.js';
 
 /** Hash function of label sets (32 bits are used); `hashLabels32` by default, injectable to test collisions. */
 export type LabelsHasher = (labels: Labels) => number;

@@ -14,7 +14,7 @@
  * no single operation pays more than a few microseconds.
  */
 
-import { releasedUntracked, untrackedBuffer } from './untracked-memory.js';
+import { releasedUntracked, untrackedBuffer } from '../fileutil/index.js';
 
 /** Smallest capacity (entries). */
 const MIN_CAPACITY = 1024;

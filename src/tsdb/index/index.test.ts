@@ -111,6 +111,25 @@ test('index write/read round-trips random label sets, chunk metas and postings',
   );
 });
 
+test('openAsync (the file image in untracked memory) reads what open reads, non-ASCII text included; close is idempotent', async (t) => {
+  const dir = tmp(t);
+  const path = join(dir, 'index');
+  const input: In[] = ['a', 'é', '\u{1F600}', 'zz'].map((v, i) => ({ labels: Labels.fromStrings('__name__', `m_${v}`, 'v', v), chunks: [{ ref: 8 + i * 100, mint: i, maxt: i + 1 }] }));
+  const { series, refs } = writeIndex(path, input);
+  const sync = IndexReader.open(path);
+  const r = await IndexReader.openAsync(path);
+  assert.equal(r.size(), sync.size());
+  series.forEach((s, i) => {
+    const got = r.series(refs[i]!);
+    assert.ok(got.labels.equals(s.labels), `${got.labels} != ${s.labels}`);
+    assert.deepEqual(got.chunks, s.chunks);
+  });
+  assert.deepEqual(r.labelValues('v'), sync.labelValues('v'));
+  assert.deepEqual(expandPostings(r.postings('v', ['é'])), expandPostings(sync.postings('v', ['é'])));
+  r.close();
+  r.close();
+});
+
 test('writer enforces upstream ordering rules', (t) => {
   const dir = tmp(t);
   const w = new IndexWriter(join(dir, 'index'));

@@ -5,10 +5,9 @@
  * event loop with `openAsync`); series and postings are decoded on demand and checksummed.
  */
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import { Labels } from '../../model/labels/index.js';
 import type { ChunkMeta } from '../chunks/index.js';
-import { CorruptionError, crc32c, DecBuf } from '../fileutil/index.js';
+import { CorruptionError, crc32c, DecBuf, readFileUntracked, releasedUntracked } from '../fileutil/index.js';
 import { EMPTY_POSTINGS, mergePostings, type Postings, type PostingsReader } from '../postings/index.js';
 import { BufferPostings } from './buffer-postings.js';
 import { PostingsTable } from './postings-table.js';
@@ -43,6 +42,8 @@ export class IndexReader implements PostingsReader {
   readonly #seriesEnd: number;
   readonly #verified = new Set<number>();
   readonly #d: DecBuf;
+  /** Bytes of untracked memory (`readFileUntracked`) to report released at `close()`; 0: none. */
+  #untracked = 0;
 
   private constructor(file: string, b: Buffer, t: Tables) {
     this.file = file;
@@ -65,7 +66,16 @@ export class IndexReader implements PostingsReader {
    * `sliceMs` per event-loop turn: what the TSDB uses, so that a big index never blocks the loop.
    */
   static async openAsync(path: string, sliceMs = PARSE_SLICE_MS): Promise<IndexReader> {
-    return IndexReader.fromBufferAsync(await fsp.readFile(path), path, sliceMs);
+    // Untracked memory (see `readFileUntracked`), reported released at `close()`.
+    const b = await readFileUntracked(path);
+    try {
+      const r = await IndexReader.fromBufferAsync(b, path, sliceMs);
+      r.#untracked = b.buffer.byteLength;
+      return r;
+    } catch (err) {
+      releasedUntracked(b.buffer.byteLength);
+      throw err;
+    }
   }
 
   /** An index over an in-memory file image; `file` names it in errors. */
@@ -186,8 +196,14 @@ export class IndexReader implements PostingsReader {
     return this.#b.length;
   }
 
-  /** Drops nothing today (the buffer is garbage collected); present for symmetry with other readers. */
-  close(): void {}
+  /**
+   * Reports the file image released when `openAsync` read it into untracked memory (the buffer
+   * itself is garbage collected once unreachable). Idempotent.
+   */
+  close(): void {
+    if (this.#untracked > 0) releasedUntracked(this.#untracked);
+    this.#untracked = 0;
+  }
 }
 
 /** End of the body of the `len(4) body crc(4)` frame at `off`, checked against the file's bounds. */

@@ -1,7 +1,8 @@
 /**
- * Backing memory for the head's large, long-lived typed arrays (row pages, open-chunk pages,
- * completed-chunk slabs, the label hash table), allocated so that V8 does not count it as
- * "external memory" when it is allocated, and reported when it is dropped.
+ * Backing memory for the TSDB's large, long-lived buffers (the head's row pages, open-chunk
+ * pages, completed-chunk slabs and label hash table; a block export's pages; the file image of
+ * an open block's index), allocated so that V8 does not count it as "external memory" when it
+ * is allocated, and reported when it is dropped.
  *
  * Why: V8 starts a major GC each time the external memory it is told about grows by 64 MiB
  * since the last one. Every `ArrayBuffer` is reported when allocated; a `SharedArrayBuffer` is
@@ -29,6 +30,8 @@ export const RELEASE_REPORT_BYTES = 64 * 1024 * 1024;
 let releasedSinceReport = 0;
 let reports = 0;
 
+import * as fsp from 'node:fs/promises';
+
 /** A zeroed buffer of `bytes` that V8 does not count as external memory. */
 export function untrackedBuffer(bytes: number): ArrayBufferLike {
   return new SharedArrayBuffer(bytes);
@@ -48,4 +51,33 @@ export function releasedUntracked(bytes: number): void {
 /** Number of reports made so far in this process (for tests). */
 export function releaseReports(): number {
   return reports;
+}
+
+/** Bytes read per `read` call of `readFileUntracked` (one event-loop turn each, well under a ms). */
+const READ_CHUNK = 1 << 20;
+
+/**
+ * The whole file at `path` in a buffer from `untrackedBuffer`, read asynchronously; report it
+ * with `releasedUntracked(buf.length)` when dropping it. For big files kept while open (a block's
+ * index, ~100 MB at a million series): read into a plain buffer, its allocation made V8 run
+ * young-generation collections ("external memory pressure") and marking steps that held the
+ * loop for 20-50 ms of main-thread CPU in the turn the file's read began.
+ */
+export async function readFileUntracked(path: string): Promise<Buffer> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const buf = Buffer.from(untrackedBuffer(size));
+    let off = 0;
+    while (off < size) {
+      const { bytesRead } = await fh.read(buf, off, Math.min(READ_CHUNK, size - off), off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+    // A file that shrank meanwhile: the image is what was there (the size check of the format's
+    // readers reports the truncation).
+    return off === size ? buf : buf.subarray(0, off);
+  } finally {
+    await fh.close();
+  }
 }
