@@ -5,23 +5,35 @@
  * segments Ignis read: the formats are the same), read from its
  * `prometheus_tsdb_data_replay_duration_seconds`.
  *
+ * So that the two figures compare like with like, each replay runs the same way: in a fresh
+ * process (Ignis' in a child `node` with this process' flags, not in the process that just
+ * wrote the WAL and holds its garbage), after the written WAL was flushed to disk (`sync`: the
+ * kernel's write-back of gigabytes would otherwise land on whichever replay comes first) and
+ * with the segments read once just before (both start from a warm page cache), one at a time,
+ * with the load average before and after each. `--rounds N` alternates the order (Ignis first
+ * in odd rounds, Prometheus first in even ones) and the ratio is of the medians. On this shared
+ * machine the wall-time ratio still follows the load; the CPU-time ratio much less.
+ *
  * The WAL is written here with Ignis' WAL writer and record encoders, shaped like scrapes: one
  * series record per target at its first scrape, then one samples record per target and 15 s
  * step, `--per-target` series each; values from `../shared/bench/model.mjs` (node_exporter-like)
  * when present. Snappy-compressed by default, as Prometheus 2.42 writes it (`--no-compress`).
  *
  *   node dist/bench/wal-replay.bench.js [--series 1000000] [--hours 2] [--per-target 1000]
- *     [--no-prometheus] [--keep DIR] [--log-slow-ms MS]
+ *     [--no-prometheus] [--keep DIR] [--log-slow-ms MS] [--rounds 1] [--in-process]
+ *
+ * `--in-process` replays Ignis in this process instead of a child (for `--cpu-prof` and such).
  *
  * Prints JSON lines:
- *   {"bench":"wal_write",…}  {"bench":"wal_replay","impl":"ignis","seconds":…,"max_event_loop_delay_ms":…,"max_event_loop_delay_cpu_ms":…}
- *   {"bench":"wal_replay","impl":"prometheus",…}  {"bench":"wal_replay_ratio",…}
+ *   {"bench":"wal_write",…}  {"bench":"wal_replay","impl":"ignis","seconds":…,"max_event_loop_delay_ms":…,"max_event_loop_delay_cpu_ms":…,"major_gcs":…}
+ *   {"bench":"wal_replay","impl":"prometheus",…}  {"bench":"wal_replay_ratio","ignis_over_prometheus":…,"cpu_ignis_over_prometheus":…}
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Labels } from '../src/model/labels/index.js';
 import { DB } from '../src/tsdb/db/index.js';
@@ -40,6 +52,10 @@ const { values: args } = parseArgs({
     'no-prometheus': { type: 'boolean', default: false },
     keep: { type: 'string' },
     'log-slow-ms': { type: 'string', default: '0' },
+    rounds: { type: 'string', default: '1' },
+    'in-process': { type: 'boolean', default: false },
+    /** Internal: replay the data directory given and print the result line (the child's mode). */
+    'replay-child': { type: 'string' },
   },
 });
 const SERIES = Number(args.series);
@@ -152,6 +168,8 @@ interface Stalls<T> {
   /** Most main-thread CPU spent between two ticks of that timer (ms): the stall replay itself caused. */
   maxDelayCpuMs: number;
   maxGcMs: number;
+  /** Major (mark-compact) GCs of the main isolate. */
+  majorGcs: number;
   /** Main-thread and whole-process CPU seconds. */
   mainCpu: number;
   processCpu: number;
@@ -166,8 +184,12 @@ async function withLoopStalls<T>(fn: () => Promise<T>): Promise<Stalls<T>> {
   let maxCpu = 0;
   let lastCpu = threadCpuPreciseMs();
   let maxGc = 0;
+  let majorGcs = 0;
   const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) maxGc = Math.max(maxGc, e.duration);
+    for (const e of list.getEntries()) {
+      maxGc = Math.max(maxGc, e.duration);
+      if ((e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
+    }
   });
   obs.observe({ entryTypes: ['gc'] });
   const timer = setInterval(() => {
@@ -176,7 +198,7 @@ async function withLoopStalls<T>(fn: () => Promise<T>): Promise<Stalls<T>> {
     const gap = now - last - PERIOD;
     if (gap > max) max = gap;
     if (cpu - lastCpu > maxCpu) maxCpu = cpu - lastCpu;
-    if (SLOW_MS > 0 && gap > SLOW_MS) process.stderr.write(`slow gap wall=${gap.toFixed(1)}ms cpu=${(cpu - lastCpu).toFixed(1)}ms at ${((now - t0) / 1000).toFixed(2)}s\n`);
+    if (SLOW_MS > 0 && gap > SLOW_MS) process.stderr.write(`slow gap wall=${gap.toFixed(1)}ms cpu=${(cpu - lastCpu).toFixed(1)}ms at ${((now - t0) / 1000).toFixed(2)}s (process time ${now.toFixed(0)} ms, as in --trace-gc)\n`);
     last = now;
     lastCpu = cpu;
   }, PERIOD);
@@ -185,7 +207,7 @@ async function withLoopStalls<T>(fn: () => Promise<T>): Promise<Stalls<T>> {
   try {
     const v = await fn();
     const p = process.cpuUsage(p0);
-    return { v, maxDelayMs: max, maxDelayCpuMs: maxCpu, maxGcMs: maxGc, seconds: (performance.now() - t0) / 1000, mainCpu: (threadCpuMs() - c0) / 1000, processCpu: (p.user + p.system) / 1e6 };
+    return { v, maxDelayMs: max, maxDelayCpuMs: maxCpu, maxGcMs: maxGc, majorGcs, seconds: (performance.now() - t0) / 1000, mainCpu: (threadCpuMs() - c0) / 1000, processCpu: (p.user + p.system) / 1e6 };
   } finally {
     clearInterval(timer);
     obs.disconnect();
@@ -196,9 +218,10 @@ function rssMiB(): number {
   return Math.round(process.memoryUsage().rss / 2 ** 20);
 }
 
-async function replayIgnis(dataDir: string): Promise<Record<string, unknown>> {
+/** Replays `dataDir` into Ignis in this process. */
+async function replayIgnisHere(dataDir: string): Promise<Record<string, unknown>> {
   (globalThis as { gc?: () => void }).gc?.();
-  const { v: db, maxDelayMs, maxDelayCpuMs, maxGcMs, seconds, mainCpu, processCpu } = await withLoopStalls(() => DB.open(dataDir, { autoCompaction: false, blockCompaction: false }));
+  const { v: db, maxDelayMs, maxDelayCpuMs, maxGcMs, majorGcs, seconds, mainCpu, processCpu } = await withLoopStalls(() => DB.open(dataDir, { autoCompaction: false, blockCompaction: false }));
   const head = db.head();
   const out = {
     bench: 'wal_replay',
@@ -208,6 +231,7 @@ async function replayIgnis(dataDir: string): Promise<Record<string, unknown>> {
     max_event_loop_delay_ms: +maxDelayMs.toFixed(1),
     max_event_loop_delay_cpu_ms: +maxDelayCpuMs.toFixed(1),
     max_gc_pause_ms: +maxGcMs.toFixed(1),
+    major_gcs: majorGcs,
     main_thread_cpu_s: +mainCpu.toFixed(2),
     process_cpu_s: +processCpu.toFixed(2),
     rss_mib: rssMiB(),
@@ -216,6 +240,48 @@ async function replayIgnis(dataDir: string): Promise<Record<string, unknown>> {
   };
   await db.close();
   return out;
+}
+
+/**
+ * Replays `dataDir` into Ignis in a fresh `node` child with this process' flags (as Prometheus
+ * gets a fresh process); its stderr (slow-gap lines, `--trace-gc`) passes through.
+ */
+async function replayIgnisChild(dataDir: string): Promise<Record<string, unknown>> {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, [...process.execArgv, script, '--replay-child', dataDir, '--log-slow-ms', String(SLOW_MS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((res) => child.once('exit', res));
+  const line = out.split('\n').find((l) => l.startsWith('{"bench":"wal_replay"'));
+  if (code !== 0 || line === undefined) throw new Error(`Ignis replay child exited with ${code}:\n${out.slice(-2000)}`);
+  // Anything else it printed (e.g. --trace-gc lines) goes on as it came.
+  process.stdout.write(out.split('\n').filter((l) => l !== line && l !== '').map((l) => l + '\n').join(''));
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+/** Reads every file of `dir` once, so that a replay after it starts from a warm page cache. */
+function warmPageCache(dir: string): void {
+  const buf = Buffer.allocUnsafe(8 << 20);
+  for (const f of fs.readdirSync(dir)) {
+    const fd = fs.openSync(join(dir, f), 'r');
+    try {
+      while (fs.readSync(fd, buf, 0, buf.length, null) > 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+function loadAvg(): number[] {
+  return os.loadavg().map((x) => +x.toFixed(2));
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function freePort(): Promise<number> {
@@ -288,6 +354,10 @@ async function replayPrometheus(walDir: string, root: string): Promise<Record<st
 }
 
 async function main(): Promise<void> {
+  if (args['replay-child'] !== undefined) {
+    console.log(JSON.stringify(await replayIgnisHere(args['replay-child'])));
+    return;
+  }
   const root = args.keep ?? fs.mkdtempSync(join(os.tmpdir(), 'ignis-wal-replay-bench-'));
   fs.mkdirSync(root, { recursive: true });
   fs.rmSync(join(root, 'prom-data'), { recursive: true, force: true });
@@ -307,16 +377,44 @@ async function main(): Promise<void> {
       fs.writeFileSync(metaPath, JSON.stringify({ shape, written: w }));
     }
     console.log(JSON.stringify({ bench: 'wal_write', ...JSON.parse(shape), samples: w.samples, wal_mib: Math.round(w.bytes / 2 ** 20), seconds: +w.seconds.toFixed(1), data: w.source }));
-    const ig = await replayIgnis(data);
-    console.log(JSON.stringify({ ...ig, samples_per_sec: Math.round(w.samples / (ig.seconds as number)), load_avg: os.loadavg().map((x) => +x.toFixed(2)) }));
-    if (args['no-prometheus']) return;
-    const pr = await replayPrometheus(walDir, root);
-    if (pr === undefined) {
-      console.log(JSON.stringify({ bench: 'wal_replay', impl: 'prometheus', skipped: 'prometheus binary not found' }));
-      return;
+    // The WAL just written is still being written back: flush it now, not during a replay.
+    spawnSync('sync');
+    const rounds = Math.max(1, Number(args.rounds));
+    const runs: Record<'ignis' | 'prometheus', Record<string, unknown>[]> = { ignis: [], prometheus: [] };
+    const one = async (impl: 'ignis' | 'prometheus', round: number): Promise<boolean> => {
+      warmPageCache(walDir);
+      const before = loadAvg();
+      let r: Record<string, unknown> | undefined;
+      if (impl === 'ignis') r = args['in-process'] ? await replayIgnisHere(data) : await replayIgnisChild(data);
+      else {
+        fs.rmSync(join(root, 'prom-data'), { recursive: true, force: true });
+        r = await replayPrometheus(walDir, root);
+      }
+      if (r === undefined) {
+        console.log(JSON.stringify({ bench: 'wal_replay', impl, skipped: 'prometheus binary not found' }));
+        return false;
+      }
+      runs[impl].push(r);
+      console.log(JSON.stringify({ ...r, round, samples_per_sec: Math.round(w.samples / (r.seconds as number)), load_avg_before: before, load_avg: loadAvg() }));
+      return true;
+    };
+    for (let round = 1; round <= rounds; round++) {
+      const order: ('ignis' | 'prometheus')[] = args['no-prometheus'] ? ['ignis'] : round % 2 === 1 ? ['ignis', 'prometheus'] : ['prometheus', 'ignis'];
+      for (const impl of order) if (!(await one(impl, round))) return;
     }
-    console.log(JSON.stringify({ ...pr, samples_per_sec: Math.round(w.samples / (pr.seconds as number)), load_avg: os.loadavg().map((x) => +x.toFixed(2)) }));
-    console.log(JSON.stringify({ bench: 'wal_replay_ratio', series: SERIES, hours: HOURS, ignis_over_prometheus: +((ig.seconds as number) / (pr.seconds as number)).toFixed(2) }));
+    if (runs.prometheus.length === 0) return;
+    const med = (impl: 'ignis' | 'prometheus', key: string): number => median(runs[impl].map((r) => r[key] as number));
+    console.log(
+      JSON.stringify({
+        bench: 'wal_replay_ratio',
+        series: SERIES,
+        hours: HOURS,
+        rounds,
+        ignis_over_prometheus: +(med('ignis', 'seconds') / med('prometheus', 'seconds')).toFixed(2),
+        // Ignis' whole process during DB.open vs Prometheus' whole process until ready.
+        cpu_ignis_over_prometheus: +(med('ignis', 'process_cpu_s') / med('prometheus', 'process_cpu_s')).toFixed(2),
+      }),
+    );
   } finally {
     if (args.keep === undefined) fs.rmSync(root, { recursive: true, force: true });
   }
