@@ -95,6 +95,41 @@ function writeDecimal(buf: Buffer, p: number, v: number): number {
   return p + k;
 }
 
+/** 1 for the printable ASCII characters a JSON string holds as they are (all but `"`, `\`, `<`, `>`, `&`). */
+const PLAIN = new Uint8Array(128);
+for (let c = 0x20; c <= 0x7e; c++) PLAIN[c] = c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26 ? 0 : 1;
+
+/**
+ * Writes a millisecond timestamp as `formatTimestamp` does (`1700000101.500`) at `p`; returns
+ * the position after it.
+ */
+function writeTimestamp(buf: Buffer, p: number, t: number): number {
+  if (!Number.isSafeInteger(t)) {
+    const s = formatTimestamp(t);
+    for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
+    return p;
+  }
+  if (t < 0) {
+    buf[p++] = 0x2d;
+    t = -t;
+  }
+  const ms = t % 1000;
+  p = writeInt(buf, p, (t - ms) / 1000);
+  if (ms !== 0) {
+    buf[p++] = 0x2e;
+    const h = Math.floor(ms / 100);
+    const r = ms - h * 100;
+    const d = Math.floor(r / 10);
+    buf[p++] = 0x30 + h;
+    buf[p++] = 0x30 + d;
+    buf[p++] = 0x30 + (r - d * 10);
+  }
+  return p;
+}
+
+/** Timestamp cache slots of `JsonBytes.point` (a power of two). */
+const TS_SLOTS = 64;
+
 /** Powers of ten `10^0 … 10^9`, exact in doubles. */
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
@@ -102,6 +137,10 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 export class JsonBytes {
   #buf: Buffer;
   #pos = 0;
+  /** Timestamp text cache per slot: the timestamp, and where and how long its text was written. */
+  readonly #tsT = new Float64Array(TS_SLOTS).fill(NaN);
+  readonly #tsPos = new Int32Array(TS_SLOTS);
+  readonly #tsLen = new Uint8Array(TS_SLOTS);
 
   constructor(initialCapacity = 64 * 1024) {
     this.#buf = Buffer.allocUnsafe(Math.max(256, initialCapacity));
@@ -133,34 +172,52 @@ export class JsonBytes {
    * other string goes through `jsonString`.
    */
   string(s: string): void {
-    const n = s.length;
-    this.#reserve(n + 2);
-    const buf = this.#buf;
-    let p = this.#pos;
-    buf[p++] = 0x22;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26) {
-        this.utf8(jsonString(s)); // nothing committed yet: #pos is unchanged
-        return;
-      }
-      buf[p++] = c;
-    }
-    buf[p++] = 0x22;
-    this.#pos = p;
+    this.#reserve(s.length + 2);
+    this.#pos = this.#plain(s, this.#pos);
   }
 
-  /** Appends a label set as a JSON object in label order (`labelsJSON`'s text, without the string). */
+  /**
+   * Writes `"s"` at `p` (room for `s.length + 2` bytes reserved) when `s` is plain ASCII (see
+   * `string`), else appends `jsonString(s)` at `p`; returns the position after it.
+   */
+  #plain(s: string, p: number): number {
+    const buf = this.#buf;
+    const n = s.length;
+    buf[p] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7e || PLAIN[c] === 0) {
+        this.#pos = p;
+        this.utf8(jsonString(s)); // nothing committed yet: writes over the opening quote
+        return this.#pos;
+      }
+      buf[p + 1 + i] = c;
+    }
+    buf[p + n + 1] = 0x22;
+    return p + n + 2;
+  }
+
+  /**
+   * Appends a label set as a JSON object in label order (`labelsJSON`'s text, without the
+   * string): room for the whole set is reserved once, then names and values are copied.
+   */
   labels(labels: Labels): void {
     const n = labels.length;
-    this.byte(0x7b);
+    let size = 2;
+    for (let i = 0; i < n; i++) size += labels.nameAt(i).length + labels.valueAt(i).length + 6;
+    this.#reserve(size);
+    let p = this.#pos;
+    this.#buf[p++] = 0x7b;
     for (let i = 0; i < n; i++) {
-      if (i > 0) this.byte(0x2c);
-      this.string(labels.nameAt(i));
-      this.byte(0x3a);
-      this.string(labels.valueAt(i));
+      if (i > 0) this.#buf[p++] = 0x2c;
+      p = this.#plain(labels.nameAt(i), p);
+      this.#reserve(size); // an escaped string may have used the room of the rest
+      this.#buf[p++] = 0x3a;
+      p = this.#plain(labels.valueAt(i), p);
+      this.#reserve(size);
     }
-    this.byte(0x7d);
+    this.#buf[p++] = 0x7d;
+    this.#pos = p;
   }
 
   /** Appends one byte. */
@@ -171,33 +228,29 @@ export class JsonBytes {
 
   /**
    * Appends one point `[<timestamp>,"<value>"]` (preceded by `,` unless `first`), timestamp and
-   * value in upstream's jsoniter forms (`formatTimestamp`, `formatSampleValue`).
+   * value in upstream's jsoniter forms (`formatTimestamp`, `formatSampleValue`). `slot` (the
+   * point's index in its series) picks the cached timestamp text: the series of a range result
+   * share their steps' timestamps, and an instant vector's samples one timestamp, so most
+   * timestamps are copied from where the same one was written before.
    */
-  point(t: number, v: number, first: boolean): void {
+  point(t: number, v: number, first: boolean, slot = 0): void {
     this.#reserve(MAX_POINT_BYTES);
     const buf = this.#buf;
     let p = this.#pos;
     if (!first) buf[p++] = 0x2c;
     buf[p++] = 0x5b;
-    if (Number.isSafeInteger(t)) {
-      if (t < 0) {
-        buf[p++] = 0x2d;
-        t = -t;
-      }
-      const ms = t % 1000;
-      p = writeInt(buf, p, (t - ms) / 1000);
-      if (ms !== 0) {
-        buf[p++] = 0x2e;
-        const h = Math.floor(ms / 100);
-        const r = ms - h * 100;
-        const d = Math.floor(r / 10);
-        buf[p++] = 0x30 + h;
-        buf[p++] = 0x30 + d;
-        buf[p++] = 0x30 + (r - d * 10);
-      }
+    const k = slot & (TS_SLOTS - 1);
+    if (this.#tsT[k] === t) {
+      const from = this.#tsPos[k]!;
+      const len = this.#tsLen[k]!;
+      for (let i = 0; i < len; i++) buf[p + i] = buf[from + i]!;
+      p += len;
     } else {
-      const s = formatTimestamp(t);
-      for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
+      const start = p;
+      p = writeTimestamp(buf, p, t);
+      this.#tsT[k] = t;
+      this.#tsPos[k] = start;
+      this.#tsLen[k] = p - start;
     }
     buf[p++] = 0x2c;
     buf[p++] = 0x22;

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Labels } from '../../../model/labels/index.js';
 import { jsonString as utilJsonString } from '../../../util/index.js';
 import { JsonBytes } from './json-bytes.js';
@@ -157,4 +158,24 @@ test('encodeQueryData: a 10,000-series matrix encodes quickly and parses back', 
   assert.equal(parsed.result[3]!.metric.instance, 'host-3:9100');
   // Tens of ms on an idle machine; the bound leaves room for loaded CI hosts.
   assert.ok(best < 2000, `10,000 series x 10 points took ${best.toFixed(0)} ms`);
+});
+
+test('encodeQueryData: matrices and vectors equal the string formatters (timestamp cache, escaped labels, buffer growth)', async () => {
+  const text = fc.oneof(fc.constantFrom('job', 'instance', 'x'), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 }));
+  const labels = fc.uniqueArray(fc.tuple(text, text), { selector: ([n]) => n, maxLength: 4 }).map((kv) => Labels.fromObject(Object.fromEntries(kv.filter(([, v]) => v !== ''))));
+  // Few distinct timestamps, so that slots repeat and sometimes hold another series' time.
+  const time = fc.constantFrom(0, 1000, 1500, 1700000101500, -1500, 2.5, 8.64e15);
+  const series = fc.array(fc.record({ metric: labels, points: fc.array(fc.tuple(time, fc.double()), { maxLength: 70 }) }), { maxLength: 6 });
+  const point = (t: number, v: number) => `[${formatTimestamp(t)},"${formatSampleValue(v)}"]`;
+  await fc.assert(
+    fc.asyncProperty(series, async (ss) => {
+      const matrix = ss.map((s) => ({ metric: s.metric, t: Float64Array.from(s.points, (p) => p[0]), f: Float64Array.from(s.points, (p) => p[1]) }));
+      const want = ss.map((s) => `{"metric":${labelsJSON(s.metric)},"values":[${s.points.map(([t, v]) => point(t, v)).join(',')}]}`).join(',');
+      assert.equal((await encodeQueryData({ type: 'matrix', series: matrix })).text(), `{"resultType":"matrix","result":[${want}]}`);
+      const samples = ss.flatMap((s) => s.points.slice(0, 1).map(([t, f]) => ({ metric: s.metric, t, f })));
+      const wantVec = samples.map((s) => `{"metric":${labelsJSON(s.metric)},"value":${point(s.t, s.f)}}`).join(',');
+      assert.equal((await encodeQueryData({ type: 'vector', samples })).text(), `{"resultType":"vector","result":[${wantVec}]}`);
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -63,7 +63,7 @@ export async function encodeQueryData(value: EncodableValue, stats?: QueryStatsJ
         out.ascii(',"values":[');
         const t = s.t;
         const f = s.f;
-        for (let k = 0; k < t.length; k++) out.point(t[k]!, f[k]!, k === 0);
+        for (let k = 0; k < t.length; k++) out.point(t[k]!, f[k]!, k === 0, k);
         out.ascii(']}');
         if (slices.due) await slices.next();
       }
