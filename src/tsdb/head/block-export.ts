@@ -28,7 +28,8 @@ export interface ChunkObserver {
 
 /** Size of a data page; a larger chunk gets a page of its own size. */
 const PAGE_BYTES = 4 << 20;
-const SLICE_MS = 10;
+/** Work per event-loop turn (ms), as the export's (`head-block.ts`). */
+const SLICE_MS = 5;
 
 /** An `Int32Array` that doubles when full. */
 function grown(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {

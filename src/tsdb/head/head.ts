@@ -117,8 +117,8 @@ export interface HeadMemoryStats {
   jsObjects: number;
 }
 
-/** Work per event-loop turn of the in-memory truncation pass (ms). */
-const TRUNCATE_SLICE_MS = 10;
+/** Work per event-loop turn of the in-memory truncation pass (ms; 5 for the reason of `head-block.ts`' slices). */
+const TRUNCATE_SLICE_MS = 5;
 
 /**
  * The in-memory head. Open with `Head.open`; it replays the WAL (repairing a damaged tail) before
