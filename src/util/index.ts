@@ -26,6 +26,7 @@ export {
   type RevealableSecret,
 } from './http/index.js';
 export { compressInto as snappyCompressInto, maxCompressedLength as snappyMaxCompressedLength } from './snappy/index.js';
+export { SnappyDecoder, SnappyError, snappyDecodedLength, snappyDecompress } from './snappy/index.js';
 export { sliceAfter, takeTurn, TurnSlices } from './turns.js';
 export { jsonString } from './go-json-string.js';
 export { goFileError } from './go-file-error.js';

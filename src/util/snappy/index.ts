@@ -1,2 +1,3 @@
-/** Snappy block compression into caller-owned buffers (no per-call allocation). */
+/** Snappy block compression into caller-owned buffers (no per-call allocation), and strict decompression. */
 export { compressInto, maxCompressedLength } from './compress.js';
+export { SnappyDecoder, SnappyError, snappyDecodedLength, snappyDecompress } from './decompress.js';
