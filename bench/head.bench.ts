@@ -155,6 +155,9 @@ async function workload(): Promise<Workload> {
  * which is the bench's doing, not the head's). Both are also reported for the steady state, after
  * the first round, which creates every series.
  */
+/** Interval of the loop-delay timer (ms). */
+const TICK_MS = 1;
+
 class PauseMonitor {
   readonly #eldFirst = createHistogram();
   readonly #eldSteady = createHistogram();
@@ -163,8 +166,9 @@ class PauseMonitor {
   #lastTick = 0;
   #lastCpu = 0;
   /**
-   * Longest main-thread CPU time between two ticks of the loop-delay timer, in the first round
-   * and after it: the loop delay without the time spent waiting for a CPU on a shared machine.
+   * Longest main-thread CPU time between two ticks of the 1 ms loop-delay timer (at most the
+   * gap), in the first round and after it: the longest turn without the time spent waiting for a
+   * CPU on a shared machine.
    */
   gapCpuFirstMaxMs = 0;
   gapCpuSteadyMaxMs = 0;
@@ -224,20 +228,24 @@ class PauseMonitor {
       this.#steadyFrom = performance.now();
       this.#eld = this.#eldSteady;
     }
-    // A 10 ms interval timer; how late each tick comes is the event-loop delay. (perf_hooks'
-    // monitorEventLoopDelay cannot be paused: after disable()/enable() its first sample spans
-    // the whole pause.)
+    // A 1 ms interval timer; how late each tick comes is the event-loop delay, and the main
+    // thread's CPU time between two ticks (at most the gap) is how long the loop itself was
+    // held, as `support/loop-stall.ts` measures it. (A 10 ms timer charged each gap with up to
+    // 10 ms of ordinary turns as well. perf_hooks' monitorEventLoopDelay cannot be paused: after
+    // disable()/enable() its first sample spans the whole pause.)
     this.#lastTick = performance.now();
     this.#lastCpu = threadCpuPreciseMs();
     this.#timer = setInterval(() => {
       const now = performance.now();
       const cpu = threadCpuPreciseMs();
-      this.#gapCpu(cpu - this.#lastCpu);
-      if (now - this.#lastTick - 10 > SLOW_MS) slowLog(`loop late ${(now - this.#lastTick - 10).toFixed(1)}ms (thread cpu ${(cpu - this.#lastCpu).toFixed(1)}ms)`);
+      const gap = now - this.#lastTick;
+      const used = Math.min(gap, cpu - this.#lastCpu);
+      this.#gapCpu(used);
+      if (gap - TICK_MS > SLOW_MS) slowLog(`loop late ${(gap - TICK_MS).toFixed(1)}ms (thread cpu ${used.toFixed(1)}ms)`);
       this.#lastCpu = cpu;
-      this.#eld.record(Math.max(1, Math.round((now - this.#lastTick - 10) * 1e6)));
+      this.#eld.record(Math.max(1, Math.round((gap - TICK_MS) * 1e6)));
       this.#lastTick = now;
-    }, 10);
+    }, TICK_MS);
   }
 
   /** A timed section ended. */
@@ -245,9 +253,9 @@ class PauseMonitor {
     this.#sections[this.#sections.length - 1] = performance.now();
     clearInterval(this.#timer);
     // The wait since the last tick counts too: the section may have ended with a long block.
-    const late = performance.now() - this.#lastTick - 10;
-    if (late > 0) this.#eld.record(Math.round(late * 1e6));
-    this.#gapCpu(threadCpuPreciseMs() - this.#lastCpu);
+    const gap = performance.now() - this.#lastTick;
+    if (gap > TICK_MS) this.#eld.record(Math.round((gap - TICK_MS) * 1e6));
+    this.#gapCpu(Math.min(gap, threadCpuPreciseMs() - this.#lastCpu));
   }
 
   stop(): Record<string, number> {
