@@ -139,7 +139,7 @@ export class JsonBytes {
   #pos = 0;
   /** Timestamp text cache per slot: the timestamp, and where and how long its text was written. */
   readonly #tsT = new Float64Array(TS_SLOTS).fill(NaN);
-  readonly #tsPos = new Int32Array(TS_SLOTS);
+  readonly #tsPos = new Float64Array(TS_SLOTS);
   readonly #tsLen = new Uint8Array(TS_SLOTS);
 
   constructor(initialCapacity = 64 * 1024) {
