@@ -63,8 +63,10 @@ function queryOptions(ctx: ApiContext): QueryOptions {
  * with upstream's `query timed out in <phase>` (503 timeout), other errors per `queryError`.
  */
 async function execute(q: Query, ctx: ApiContext, timeoutMs: number | undefined): Promise<QueryResult> {
+  // Without a timeout the client's signal is all there is: no controller or combined signal.
+  if (timeoutMs === undefined) return q.exec(ctx.signal);
   const timer = new AbortController();
-  const handle = timeoutMs !== undefined ? setTimeout(() => timer.abort(), timeoutMs) : undefined;
+  const handle = setTimeout(() => timer.abort(), timeoutMs);
   try {
     const r = await q.exec(AbortSignal.any([ctx.signal, timer.signal]));
     if (r.error instanceof QueryCanceledError && timer.signal.aborted && !ctx.signal.aborted) {
@@ -73,7 +75,7 @@ async function execute(q: Query, ctx: ApiContext, timeoutMs: number | undefined)
     }
     return r;
   } finally {
-    if (handle) clearTimeout(handle);
+    clearTimeout(handle);
   }
 }
 
