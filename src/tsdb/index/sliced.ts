@@ -18,8 +18,11 @@ export function runNow<T>(step: Step<T>): T {
   }
 }
 
-/** Default work per event-loop turn for `runSliced`, ms. */
-export const PARSE_SLICE_MS = 10;
+/**
+ * Default work per event-loop turn for `runSliced`, ms: 5, as the head cut's slices (a GC pause
+ * of 10-25 ms landing inside a slice adds to it; see `head/head-block.ts`).
+ */
+export const PARSE_SLICE_MS = 5;
 
 /**
  * Runs `step`, giving the event loop a turn (`TurnSlices`, round robin with other sliced work)
