@@ -8,9 +8,9 @@
  * applied them. The format is described in `src/tsdb/docs/format/wal.md`.
  */
 import { crc32c } from '../fileutil/index.js';
+import { SnappyDecoder } from '../../util/index.js';
 import { FRAG_MASK, Frag, HEADER_SIZE, PAGE_SIZE, SNAPPY_FLAG, ZSTD_FLAG } from './segments.js';
 import { WalCorruptionError, WalError } from './errors.js';
-import { SnappyDecoder } from './snappy-decode.js';
 
 /**
  * Decodes records of one segment. After a true `decode`, `record` holds the record (a view into
