@@ -53,7 +53,6 @@ export {
 } from './respond.js';
 export {
   RawJSON,
-  jsonString,
   formatSampleValue,
   formatFloatF,
   formatJSONNumber,

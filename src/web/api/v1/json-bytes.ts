@@ -4,7 +4,8 @@
  * integer value. Everything it writes is ASCII except `utf8()`.
  */
 import type { Labels } from '../../../model/labels/index.js';
-import { formatSampleValue, formatTimestamp, jsonString } from './json-format.js';
+import { formatSampleValue, formatTimestamp } from './json-format.js';
+import { jsonString } from '../../../util/index.js';
 
 /** Longest point `[t,"v"]` with its separator: 22-char timestamp, 24-char value, punctuation. */
 const MAX_POINT_BYTES = 80;

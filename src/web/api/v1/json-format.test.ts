@@ -2,9 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Labels } from '../../../model/labels/index.js';
-import { jsonString as utilJsonString } from '../../../util/index.js';
 import { JsonBytes } from './json-bytes.js';
-import { RawJSON, formatFloatF, formatJSONNumber, formatSampleValue, formatTimestamp, goTimeJSON, jsonString, labelsJSON, toGoJSON } from './json-format.js';
+import { RawJSON, formatFloatF, formatJSONNumber, formatSampleValue, formatTimestamp, goTimeJSON, labelsJSON, toGoJSON } from './json-format.js';
 import { encodeQueryData } from './query-json.js';
 import { formatFloatE } from './rules.js';
 
@@ -55,11 +54,6 @@ test('timestamps: seconds with three ms digits; JSON numbers as encoding/json', 
   assert.equal(formatJSONNumber(1e-7), '1e-7');
   assert.equal(formatJSONNumber(-0), '-0');
   assert.equal(formatJSONNumber(NaN), 'null');
-});
-
-test("strings are util's Go encoding/json writer (tested there)", () => {
-  assert.equal(jsonString, utilJsonString);
-  assert.equal(jsonString('a<b\b'), '"a\\u003cb\\u0008"');
 });
 
 test('labels, generic values, Go times, alert values', () => {

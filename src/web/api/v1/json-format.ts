@@ -15,9 +15,6 @@ import type { Labels } from '../../../model/labels/index.js';
 import { compareStrings } from '../../../model/labels/index.js';
 import { jsonString } from '../../../util/index.js';
 
-/** Go's encoding/json string literal (`util`'s one writer), re-exported for the API's encoders. */
-export { jsonString };
-
 /**
  * Pre-encoded JSON that `toGoJSON` and the envelope copy verbatim (for values encoded by the
  * fast paths): text, or UTF-8 bytes owned by this object.

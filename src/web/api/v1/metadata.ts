@@ -4,7 +4,8 @@
  */
 import { compareStrings } from '../../../model/labels/index.js';
 import { parseMetricSelector } from '../../../promql/index.js';
-import { RawJSON, jsonString, labelsJSON } from './json-format.js';
+import { RawJSON, labelsJSON } from './json-format.js';
+import { jsonString } from '../../../util/index.js';
 import type { APIOptions, ApiContext, ApiResult } from './options.js';
 import { parseGoInt } from './params.js';
 import { param } from './query.js';

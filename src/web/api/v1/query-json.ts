@@ -5,9 +5,9 @@
  * neither takes long nor blocks scrapes.
  */
 import type { Labels } from '../../../model/labels/index.js';
-import { TurnSlices } from '../../../util/index.js';
+import { TurnSlices, jsonString } from '../../../util/index.js';
 import { JsonBytes } from './json-bytes.js';
-import { RawJSON, formatFloatF, formatJSONNumber, jsonString, toGoJSON } from './json-format.js';
+import { RawJSON, formatFloatF, formatJSONNumber, toGoJSON } from './json-format.js';
 
 /** Upstream's `stats` member of query results (timings in seconds, sample counts). */
 export interface QueryStatsJSON {

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { deflate, gzip } from 'node:zlib';
 import { compileRegex } from '../../../model/labels/index.js';
 import { quoteString } from '../../../model/labels/index.js';
-import { IgnisError } from '../../../util/index.js';
-import { jsonString, toGoJSON } from './json-format.js';
+import { IgnisError, jsonString } from '../../../util/index.js';
+import { toGoJSON } from './json-format.js';
 
 /** Upstream's `errorType` values. */
 export const ErrorType = {

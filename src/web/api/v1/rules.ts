@@ -3,7 +3,8 @@
  * `RulesRetriever` and `AlertmanagerRetriever` (empty lists when those are absent).
  */
 import { quoteString } from '../../../model/labels/index.js';
-import { RawJSON, formatJSONNumber, goTimeJSON, jsonString, labelsJSON } from './json-format.js';
+import { RawJSON, formatJSONNumber, goTimeJSON, labelsJSON } from './json-format.js';
+import { jsonString } from '../../../util/index.js';
 import type { APIOptions, ApiContext, ApiResult } from './options.js';
 import type { AlertInfo, RuleGroupInfo, RuleInfo } from './retrievers.js';
 import { invalidParam } from './respond.js';

@@ -4,8 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { configToYAML } from '../../../config/index.js';
-import { buildInfo } from '../../../util/index.js';
-import { RawJSON, goTimeJSON, jsonString } from './json-format.js';
+import { buildInfo, jsonString } from '../../../util/index.js';
+import { RawJSON, goTimeJSON } from './json-format.js';
 import type { APIOptions, ApiContext, ApiResult, RuntimeInfo } from './options.js';
 import { parseGoInt } from './params.js';
 import type { TSDBStat, TSDBStats } from './retrievers.js';

@@ -3,7 +3,8 @@
  * `/api/v1/scrape_pools`, in upstream's JSON shape.
  */
 import { compareStrings } from '../../../model/labels/index.js';
-import { RawJSON, goTimeJSON, jsonString, labelsJSON, formatJSONNumber } from './json-format.js';
+import { RawJSON, goTimeJSON, labelsJSON, formatJSONNumber } from './json-format.js';
+import { jsonString } from '../../../util/index.js';
 import type { APIOptions, ApiContext, ApiResult } from './options.js';
 import type { ActiveTarget, DroppedTarget } from './retrievers.js';
 
